@@ -1,0 +1,24 @@
+// Prometheus metrics: one registry per server, so tests and several apps in one process never mix.
+import client from "prom-client";
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics({ defaults = true }: { defaults?: boolean } = {}) {
+  const registry = new client.Registry();
+  registry.setDefaultLabels({ app: "skriptoteket" });
+  if (defaults) client.collectDefaultMetrics({ register: registry, prefix: "skriptoteket_" });
+  const httpDuration = new client.Histogram({
+    name: "skriptoteket_http_request_duration_seconds",
+    help: "HTTP request duration by method, route pattern and status",
+    labelNames: ["method", "route", "status"] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  const logins = new client.Counter({
+    name: "skriptoteket_logins_total",
+    help: "Login attempts by outcome",
+    labelNames: ["outcome"] as const,
+    registers: [registry],
+  });
+  return { registry, httpDuration, logins };
+}
