@@ -22,7 +22,7 @@ for (const kind of testStoreKinds()) {
         store.dialect === "sqlite"
           ? (store.sqlite.query("SELECT name FROM sqlite_master WHERE type='table'").all() as { name: string }[]).map((r) => r.name)
           : (await store.sql<{ name: string }[]>`SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'`).map((r) => r.name);
-      for (const t of ["users", "profiles", "sessions", "login_events", "email_tokens", "audit_events"]) expect(names).toContain(t);
+      for (const t of ["users", "profiles", "sessions", "login_events", "email_tokens", "audit_events", "tools", "tool_versions", "runs", "jobs", "run_files", "artifacts", "tool_state", "tool_settings"]) expect(names).toContain(t);
     });
 
     if (kind === "sqlite")
