@@ -1,0 +1,85 @@
+// Every audited state change, by name, with the shape of its before/after payloads. Services emit
+// these and tests assert them. Payloads describe what changed, never secrets: no passwords, hashes
+// or tokens (recordAudit refuses them).
+import type { Role } from "../identity/roles.rules";
+import type { Locale } from "../http/errors";
+
+type Change<Before, After> = { before: Before; after: After };
+
+export type UserSnapshot = { email: string; role: Role; active: boolean; email_verified: boolean };
+export type ProfileFields = { first_name?: string; last_name?: string; locale?: Locale | null };
+
+export type AuditPayloads = {
+  "auth.login_succeeded": Change<null, null>;
+  /** `outcome` is the login event outcome (bad_password, locked, …); `email` as typed, normalized. */
+  "auth.login_failed": Change<null, { email: string; outcome: string }>;
+  "auth.logout": Change<null, null>;
+  "user.created": Change<null, UserSnapshot>;
+  "user.registered": Change<null, UserSnapshot>;
+  "user.role_changed": Change<{ role: Role }, { role: Role }>;
+  "user.deactivated": Change<{ active: true }, { active: false; sessions_revoked: number }>;
+  "user.activated": Change<{ active: false }, { active: true }>;
+  /** An admin (or the CLI) set a generated password. */
+  "user.password_reset": Change<null, { sessions_revoked: number }>;
+  /** The user changed their own password while signed in. */
+  "user.password_changed": Change<null, { sessions_revoked: number }>;
+  "user.email_verified": Change<{ email_verified: false }, { email_verified: true }>;
+  "auth.password_reset_requested": Change<null, null>;
+  "auth.password_reset_completed": Change<null, { sessions_revoked: number }>;
+  "profile.updated": Change<ProfileFields, ProfileFields>;
+  /** `tool import` created the tool (before null) or changed its title, summary or tags. */
+  "tool.imported": Change<ToolSnapshot | null, ToolSnapshot>;
+  "version.created": Change<null, { slug: string; number: number; parent_version_id: string | null }>;
+  /** The version became active; the previously active one (if any) was archived in the same transaction. */
+  "version.published": Change<
+    { slug: string; active_version: number | null; tool_published: boolean },
+    { slug: string; active_version: number; archived_versions: number[] }
+  >;
+};
+
+export type ToolSnapshot = { slug: string; title: string; summary: string; professions: string[]; categories: string[]; is_published: boolean };
+
+export type AuditAction = keyof AuditPayloads;
+
+// A Record over the union makes the compiler fail when an action is added above but not here.
+const ACTION_SET: Record<AuditAction, true> = {
+  "auth.login_succeeded": true,
+  "auth.login_failed": true,
+  "auth.logout": true,
+  "user.created": true,
+  "user.registered": true,
+  "user.role_changed": true,
+  "user.deactivated": true,
+  "user.activated": true,
+  "user.password_reset": true,
+  "user.password_changed": true,
+  "user.email_verified": true,
+  "auth.password_reset_requested": true,
+  "auth.password_reset_completed": true,
+  "profile.updated": true,
+  "tool.imported": true,
+  "version.created": true,
+  "version.published": true,
+};
+
+export const AUDIT_ACTIONS = Object.keys(ACTION_SET) as AuditAction[];
+
+export function isAuditAction(value: string): value is AuditAction {
+  return Object.hasOwn(ACTION_SET, value);
+}
+
+/**
+ * Who did it. Stored as actor_id/actor_email: a user → (id, email); the CLI → ("cli", null), since
+ * an operator at the server's shell has no account; anonymous (a visitor registering or asking for
+ * a reset link) → (null, null).
+ */
+export type AuditActor = { kind: "user"; id: string; email: string } | { kind: "cli" } | { kind: "anonymous" };
+
+export const CLI_ACTOR_ID = "cli";
+
+/** What it was done to; `type` is the kind of record ("user", later "tool", "run", …). */
+export type AuditTarget = { type: "user"; id: string } | { type: "tool"; id: string } | { type: "tool_version"; id: string };
+
+export function userActor(user: { id: string; email: string }): AuditActor {
+  return { kind: "user", id: user.id, email: user.email };
+}

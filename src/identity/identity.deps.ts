@@ -1,0 +1,77 @@
+// Everything the identity services need, built once in the composition root (cli/serve.ts) or a
+// test. Repositories pick their dialect here; nothing else in the feature knows about dialects.
+import type { Config } from "../config/config.keys";
+import type { Logger } from "../log/logger";
+import type { Metrics } from "../ops/metrics";
+import type { Store } from "../store/db";
+import { createAuditRepository, type AuditRepository } from "../audit/audit.repository";
+import { createMailer, type Mailer } from "../email/mailer";
+import { createUsersRepositoryPg, createUsersRepositorySqlite, type UsersRepository } from "./users.repository";
+import { createSessionsRepositoryPg, createSessionsRepositorySqlite, type SessionsRepository } from "./sessions.repository";
+import { createLoginEventsRepositoryPg, createLoginEventsRepositorySqlite, type LoginEventsRepository } from "./login-events.repository";
+import { createEmailTokensRepositoryPg, createEmailTokensRepositorySqlite, type EmailTokensRepository } from "./email-tokens.repository";
+import pkg from "../../package.json";
+
+export type IdentityRepositories = {
+  users: UsersRepository;
+  sessions: SessionsRepository;
+  loginEvents: LoginEventsRepository;
+  emailTokens: EmailTokensRepository;
+  audit: AuditRepository;
+};
+
+export type IdentityDeps = IdentityRepositories & {
+  config: Pick<Config, "server" | "auth">;
+  mailer: Mailer;
+  log: Logger;
+  metrics: Pick<Metrics, "logins">;
+  /** The clock; tests move it to expire sessions, locks and tokens. */
+  now: () => Date;
+  /** Shown by GET /api/v1/meta. */
+  version: string;
+};
+
+export function createIdentityRepositories(store: Store): IdentityRepositories {
+  const audit = createAuditRepository(store);
+  if (store.dialect === "sqlite") {
+    const db = store.db;
+    return {
+      users: createUsersRepositorySqlite(db),
+      sessions: createSessionsRepositorySqlite(db),
+      loginEvents: createLoginEventsRepositorySqlite(db),
+      emailTokens: createEmailTokensRepositorySqlite(db),
+      audit,
+    };
+  }
+  const db = store.db;
+  return {
+    users: createUsersRepositoryPg(db),
+    sessions: createSessionsRepositoryPg(db),
+    loginEvents: createLoginEventsRepositoryPg(db),
+    emailTokens: createEmailTokensRepositoryPg(db),
+    audit,
+  };
+}
+
+export type CreateIdentityDepsOptions = {
+  store: Store;
+  config: Pick<Config, "server" | "auth" | "email">;
+  log: Logger;
+  metrics: Pick<Metrics, "logins">;
+  /** Defaults to the provider named in [email]. */
+  mailer?: Mailer;
+  now?: () => Date;
+  version?: string;
+};
+
+export function createIdentityDeps({ store, config, log, metrics, mailer, now, version }: CreateIdentityDepsOptions): IdentityDeps {
+  return {
+    ...createIdentityRepositories(store),
+    config: { server: config.server, auth: config.auth },
+    mailer: mailer ?? createMailer(config.email, log),
+    log,
+    metrics,
+    now: now ?? (() => new Date()),
+    version: version ?? pkg.version,
+  };
+}
