@@ -135,7 +135,8 @@ export class Browser {
     const res = await this.app.handle(new Request(`http://localhost${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) }));
     const cookies = this.keepCookies(res);
     const text = await res.text();
-    const parsed = text ? (JSON.parse(text) as Json) : {};
+    const isJson = (res.headers.get("content-type") ?? "").includes("json");
+    const parsed = text && isJson ? (JSON.parse(text) as Json) : {};
     if (typeof parsed.csrf_token === "string") this.csrf = parsed.csrf_token;
     return { status: res.status, body: parsed, headers: res.headers, cookies };
   }
