@@ -26,7 +26,8 @@ export const serveCommand: Command = {
     const app = createApp({ config, log, store, metrics, identity, assets, version: pkg.version });
     const { hostname, port } = parseListen(config.server.listen);
     // the request body cap protects memory; uploads larger than this are refused with 413
-    app.listen({ hostname, port, maxRequestBodySize: (config.storage.max_upload_mb + 1) * MIB });
+    // reusePort off: a second server on the same port must fail loudly, not silently share requests
+    app.listen({ hostname, port, reusePort: false, maxRequestBodySize: (config.storage.max_upload_mb + 1) * MIB });
     const actualPort = app.server?.port ?? port;
     log.info("listening", {
       url: `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${actualPort}`,
