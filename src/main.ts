@@ -5,10 +5,11 @@ import { migrateCommand } from "./cli/migrate";
 import { userCommand } from "./cli/user";
 import { configCommand } from "./cli/config";
 import { doctorCommand } from "./cli/doctor";
+import { toolCommand } from "./cli/tool";
 import { CliError } from "./cli/cli-error";
 import pkg from "../package.json";
 
-export const commands: Command[] = [serveCommand, migrateCommand, userCommand, configCommand, doctorCommand];
+export const commands: Command[] = [serveCommand, migrateCommand, userCommand, toolCommand, configCommand, doctorCommand];
 
 export function rootHelp(io: CliIO): void {
   io.out(`Skriptoteket ${pkg.version} — a teacher-first script hub in one binary.`);
