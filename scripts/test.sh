@@ -34,6 +34,10 @@ ensure_postgres
 ensure_chromium
 if [[ "${WITH_DOCKER:-0}" == 1 || -f runner/build-image.sh ]]; then
   ensure_docker
+  # The execution tests run real containers of the runner image; built from Debian packages
+  # (no registry), skipped in 0.1 s when the image is up to date.
+  log "runner image (runner/build-image.sh)"
+  bash runner/build-image.sh
 fi
 
 # A failed build is reported as one failed test instead of stopping here, so the other tests
