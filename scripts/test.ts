@@ -45,7 +45,9 @@ async function teeTail(stream: ReadableStream<Uint8Array>, keep = 64 * 1024): Pr
 }
 
 async function runBunTests(args: string[], junitFile: string): Promise<{ exitCode: number; output: string }> {
-  const p = Bun.spawn(["bun", "test", "--reporter=junit", `--reporter-outfile=${junitFile}`, ...args], {
+  // --timeout here: Bun 1.4.5 ignores [test] timeout in bunfig.toml. Integration tests start servers,
+  // containers and browsers; each also bounds itself.
+  const p = Bun.spawn(["bun", "test", "--timeout=60000", "--reporter=junit", `--reporter-outfile=${junitFile}`, ...args], {
     cwd: root,
     stdin: "ignore",
     stdout: "inherit",

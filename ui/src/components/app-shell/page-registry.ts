@@ -1,0 +1,35 @@
+import { html, type TemplateResult } from "lit";
+import type { AccessDecision, RouteMatch, RouteName } from "../../router/routes";
+import "../../pages/admin-user-page/admin-user-page";
+import "../../pages/admin-users-page/admin-users-page";
+import "../../pages/forbidden-page/forbidden-page";
+import "../../pages/forgot-password-page/forgot-password-page";
+import "../../pages/home-page/home-page";
+import "../../pages/login-page/login-page";
+import "../../pages/not-found-page/not-found-page";
+import "../../pages/profile-page/profile-page";
+import "../../pages/register-page/register-page";
+import "../../pages/reset-password-page/reset-password-page";
+import "../../pages/verify-email-page/verify-email-page";
+
+type PageRenderer = (params: Record<string, string>, search: string) => TemplateResult;
+
+/** Which element renders each route. `search` is the raw query string, so pages react only to real changes. */
+const PAGES: Record<RouteName, PageRenderer> = {
+  home: () => html`<sk-home-page></sk-home-page>`,
+  login: (_, search) => html`<sk-login-page .search=${search}></sk-login-page>`,
+  register: () => html`<sk-register-page></sk-register-page>`,
+  "verify-email": (_, search) => html`<sk-verify-email-page .search=${search}></sk-verify-email-page>`,
+  "forgot-password": () => html`<sk-forgot-password-page></sk-forgot-password-page>`,
+  "reset-password": (_, search) => html`<sk-reset-password-page .search=${search}></sk-reset-password-page>`,
+  profile: () => html`<sk-profile-page></sk-profile-page>`,
+  "admin-users": (_, search) => html`<sk-admin-users-page .search=${search}></sk-admin-users-page>`,
+  "admin-user": (params, search) =>
+    html`<sk-admin-user-page .userId=${params.id ?? ""} .search=${search}></sk-admin-user-page>`,
+  "not-found": () => html`<sk-not-found-page></sk-not-found-page>`,
+};
+
+export function renderPage(match: RouteMatch, decision: AccessDecision, search: string): TemplateResult {
+  if (decision.kind === "forbidden") return html`<sk-forbidden-page></sk-forbidden-page>`;
+  return PAGES[match.route.name](match.params, search);
+}
