@@ -28,7 +28,7 @@ input_hash() {
   {
     bun --version
     # `|| true`: a missing input (say, before the UI exists) must not abort under pipefail.
-    { find src ui migrations scripts/gen-migrations.ts scripts/gen-assets.ts \
+    { find src ui migrations scripts/gen-migrations.ts scripts/gen-assets.ts scripts/gen-script-bank.ts \
       package.json bun.lock bunfig.toml tsconfig.json \
       \( -path ui/dist -o -path ui/node_modules \) -prune -o \
       -type f ! -name '*.test.ts' ! -path src/assets.gen.js -print0 2>/dev/null || true; } |
@@ -63,6 +63,7 @@ bun --bun node_modules/vite/bin/vite.js build --config ui/vite.config.ts --logLe
 # 3. Embed what the binary cannot read from disk at run time: SQL migrations and UI files.
 log "embedding migrations and UI assets"
 bun scripts/gen-migrations.ts
+bun scripts/gen-script-bank.ts
 bun scripts/gen-assets.ts
 
 # 4. One self-contained executable. --bytecode starts ≈3× faster; it needs --format=esm because the

@@ -6,7 +6,10 @@
 #      data_dir = "./data" and a generated [server] secret;
 #   4. migrates the database and, when it has no user yet, creates the first superuser and
 #      prints its e-mail and password (once: only its hash is stored);
-#   5. serves the web UI and API (http://localhost:8080 unless the config says otherwise).
+#   5. installs and starts Docker when missing and builds the runner image tools run in
+#      (runner/build-image.sh, from Debian packages; skipped when up to date);
+#   6. loads the tool bank (`skriptoteket seed`: idempotent, never undoes an admin's changes);
+#   7. serves the web UI and API (http://localhost:8080 unless the config says otherwise).
 # Safe to run again: the config, the data and the users are kept.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -14,6 +17,7 @@ SKRIPTOTEKET_LOG_TAG="start"
 source scripts/lib/common.sh
 source scripts/lib/ensure-bun.sh
 source scripts/lib/toml-edit.sh
+source scripts/lib/ensure-docker.sh
 
 CONFIG=./skriptoteket.toml
 BIN=./dist/skriptoteket
@@ -53,8 +57,12 @@ if [[ "$user_count" == 0 ]]; then
 EOF
 fi
 
-# Demo content (the tool bank) will be loaded here once `skriptoteket seed` exists, guarded like
-# the superuser above so that a second run does not load it twice.
+# Tools run in containers of the runner image: Docker and the image come before the first run.
+ensure_docker
+bash runner/build-image.sh
+
+# The tool bank: tools already holding the bank's content are left alone, so this is safe every time.
+"$BIN" seed --config "$CONFIG" >&2
 
 log "serving on $(toml_get "$CONFIG" server public_url | tr -d '"' | grep . || echo http://localhost:8080) (Ctrl+C stops)"
 exec "$BIN" serve --config "$CONFIG"

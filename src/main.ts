@@ -6,10 +6,11 @@ import { userCommand } from "./cli/user";
 import { configCommand } from "./cli/config";
 import { doctorCommand } from "./cli/doctor";
 import { toolCommand } from "./cli/tool";
+import { seedCommand } from "./cli/seed";
 import { CliError } from "./cli/cli-error";
 import pkg from "../package.json";
 
-export const commands: Command[] = [serveCommand, migrateCommand, userCommand, toolCommand, configCommand, doctorCommand];
+export const commands: Command[] = [serveCommand, migrateCommand, userCommand, toolCommand, seedCommand, configCommand, doctorCommand];
 
 export function rootHelp(io: CliIO): void {
   io.out(`Skriptoteket ${pkg.version} — a teacher-first script hub in one binary.`);
