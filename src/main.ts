@@ -7,10 +7,11 @@ import { configCommand } from "./cli/config";
 import { doctorCommand } from "./cli/doctor";
 import { toolCommand } from "./cli/tool";
 import { seedCommand } from "./cli/seed";
+import { workerCommand } from "./cli/worker";
 import { CliError } from "./cli/cli-error";
 import pkg from "../package.json";
 
-export const commands: Command[] = [serveCommand, migrateCommand, userCommand, toolCommand, seedCommand, configCommand, doctorCommand];
+export const commands: Command[] = [serveCommand, workerCommand, migrateCommand, userCommand, toolCommand, seedCommand, configCommand, doctorCommand];
 
 export function rootHelp(io: CliIO): void {
   io.out(`Skriptoteket ${pkg.version} — a teacher-first script hub in one binary.`);

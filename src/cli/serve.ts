@@ -6,6 +6,11 @@ import { parseListen } from "./listen-address";
 import { createApp } from "../http/app";
 import { createMetrics } from "../ops/metrics";
 import { createIdentityDeps } from "../identity/identity.deps";
+import { createExecutionDeps } from "../execution/execution.deps";
+import { startRunWorkers } from "../execution/run-workers";
+import { createRunNotifier } from "../execution/run-events";
+import { createDockerDriver } from "../execution/docker-driver";
+import { createFsBlobStore } from "../store/blob-store";
 import { assets } from "../assets.gen.js";
 import pkg from "../../package.json";
 
@@ -23,7 +28,30 @@ export const serveCommand: Command = {
     const { config, store, log } = cli;
     const metrics = createMetrics();
     const identity = createIdentityDeps({ store, config, log, metrics });
-    const app = createApp({ config, log, store, metrics, identity, assets, version: pkg.version });
+    // `[runner] concurrency` workers in this process (0: runs are left to `skriptoteket worker` elsewhere)
+    const notifier = createRunNotifier();
+    const workers = config.runner.concurrency > 0 ? startRunWorkers({ config, store, log, metrics, notify: notifier.notify }) : null;
+    const execution = createExecutionDeps({
+      store,
+      config,
+      log,
+      metrics,
+      blobStore: createFsBlobStore(config.storage.data_dir),
+      notifier,
+      ...(workers ? { notifyQueued: workers.wake, abortLocal: workers.abortLocal } : {}),
+    });
+    const docker = createDockerDriver({ dockerHost: config.runner.docker_host, log });
+    const readiness = {
+      docker: async () => {
+        await docker.ping();
+        return { ok: true };
+      },
+      runner_image: async () =>
+        (await docker.imageExists(config.runner.image))
+          ? { ok: true, detail: config.runner.image }
+          : { ok: false, detail: `${config.runner.image} is missing: run runner/build-image.sh` },
+    };
+    const app = createApp({ config, log, store, metrics, identity, execution, readiness, assets, version: pkg.version });
     const { hostname, port } = parseListen(config.server.listen);
     // the request body cap protects memory; uploads larger than this are refused with 413
     // reusePort off: a second server on the same port must fail loudly, not silently share requests
@@ -40,6 +68,8 @@ export const serveCommand: Command = {
       const stop = async (signal: string) => {
         log.info("stopping", { signal });
         await app.stop();
+        // running containers are finished or left for adoption by the next start; nothing is lost
+        await workers?.stop();
         await cli.close();
         resolve();
       };

@@ -8,11 +8,14 @@ import { pingStore } from "../store/db";
 import { pendingMigrations } from "../store/migrate";
 import type { Metrics } from "../ops/metrics";
 import { httpMetrics } from "../ops/http-metrics";
-import { healthRoutes } from "../ops/health.routes";
+import { healthRoutes, type ReadinessCheck } from "../ops/health.routes";
 import type { IdentityDeps } from "../identity/identity.deps";
 import { resolveSession } from "../identity/sessions.service";
 import { identityRoutes } from "../identity/identity.routes";
 import { adminUsersRoutes } from "../identity/admin-users.routes";
+import type { ExecutionDeps } from "../execution/execution.deps";
+import { runsRoutes } from "../execution/runs.routes";
+import { settingsRoutes } from "../execution/settings.routes";
 import { securityHeaders } from "./security-headers";
 import { errorHandler } from "./error-handler";
 import { accessLog } from "./access-log";
@@ -27,6 +30,9 @@ export type AppDeps = {
   store: Store;
   metrics: Metrics;
   identity: IdentityDeps;
+  execution: ExecutionDeps;
+  /** Extra readiness checks (Docker, runner image) from the composition root. */
+  readiness?: Record<string, ReadinessCheck>;
   assets: Record<string, string>;
   version: string;
 };
@@ -55,11 +61,14 @@ export function createApp(deps: AppDeps) {
             const pending = await pendingMigrations(store);
             return pending === 0 ? { ok: true, detail: store.dialect } : { ok: false, detail: `${pending} migrations pending: run skriptoteket migrate` };
           },
+          ...deps.readiness,
         },
       }),
     )
     .use(identityRoutes(ctx, deps.identity))
     .use(adminUsersRoutes(ctx, deps.identity))
+    .use(runsRoutes(ctx, deps.execution))
+    .use(settingsRoutes(ctx, deps.execution))
     .use(uiRoutes(ctx, deps.assets));
 }
 

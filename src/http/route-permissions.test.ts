@@ -10,6 +10,9 @@ import { openTestStore } from "../store/test-db";
 import type { Store } from "../store/db";
 import { createIdentityDeps } from "../identity/identity.deps";
 import { createUser } from "../identity/users.service";
+import { createExecutionDeps } from "../execution/execution.deps";
+import { createFsBlobStore } from "../store/blob-store";
+import { tmpdir } from "node:os";
 import { Browser, PASSWORDS, emailOf } from "../identity/test-app";
 import { PERMISSIONS, ROLES, checkPermission, type Permission, type Role } from "../identity/roles.rules";
 
@@ -26,7 +29,9 @@ beforeAll(async () => {
   const log = createLogger({ write: () => {} });
   const metrics = createMetrics({ defaults: false });
   const identity = createIdentityDeps({ store, config, log, metrics, mailer: { send: async () => {} } });
-  app = createApp({ config, log, store, metrics, identity, assets: {}, version: "test" });
+  config.storage.data_dir = `${tmpdir()}/skt-perm-${crypto.randomUUID()}`;
+  const execution = createExecutionDeps({ store, config, log, metrics, blobStore: createFsBlobStore(config.storage.data_dir) });
+  app = createApp({ config, log, store, metrics, identity, execution, assets: {}, version: "test" });
   for (const role of ROLES) await createUser(identity, { email: emailOf(role), role, password: PASSWORDS[role], actor: { kind: "cli" } });
 });
 afterAll(async () => store?.close());
@@ -78,7 +83,7 @@ describe("route permissions", () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 
   test("mutating routes refuse a request without X-CSRF-Token for every signed-in role", async () => {
     const failures: string[] = [];
@@ -93,5 +98,5 @@ describe("route permissions", () => {
       }
     }
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 });

@@ -20,5 +20,31 @@ export function createMetrics({ defaults = true }: { defaults?: boolean } = {}) 
     labelNames: ["outcome"] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, logins };
+  // the run queue and its workers (src/execution/worker.ts records these)
+  const runQueueDepth = new client.Gauge({
+    name: "skriptoteket_run_queue_depth",
+    help: "Runs waiting in the queue (refreshed every few seconds by the workers)",
+    registers: [registry],
+  });
+  const runWait = new client.Histogram({
+    name: "skriptoteket_run_wait_seconds",
+    help: "Time from a run being queued to a worker starting it, by run kind",
+    labelNames: ["kind"] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    registers: [registry],
+  });
+  const runDuration = new client.Histogram({
+    name: "skriptoteket_run_duration_seconds",
+    help: "Time from a worker starting a run to its result being stored, by run kind",
+    labelNames: ["kind"] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+    registers: [registry],
+  });
+  const runOutcomes = new client.Counter({
+    name: "skriptoteket_runs_total",
+    help: "Finished runs by terminal status and run kind",
+    labelNames: ["status", "kind"] as const,
+    registers: [registry],
+  });
+  return { registry, httpDuration, logins, runQueueDepth, runWait, runDuration, runOutcomes };
 }
