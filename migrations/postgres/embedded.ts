@@ -2,9 +2,15 @@
 import journal from "./meta/_journal.json";
 import m0 from "./0000_identity-and-audit.sql" with { type: "text" };
 import m1 from "./0001_tools-and-execution.sql" with { type: "text" };
+import m2 from "./0002_catalog-taxonomy-favorites.sql" with { type: "text" };
+import m3 from "./0003_catalog-search-and-sync.sql" with { type: "text" };
+import m4 from "./0004_retention-reports.sql" with { type: "text" };
 
 export const sqlByTag: Record<string, string> = {
   "0000_identity-and-audit": m0,
   "0001_tools-and-execution": m1,
+  "0002_catalog-taxonomy-favorites": m2,
+  "0003_catalog-search-and-sync": m3,
+  "0004_retention-reports": m4,
 };
 export { journal };

@@ -35,7 +35,29 @@ export type AuditPayloads = {
     { slug: string; active_version: number | null; tool_published: boolean },
     { slug: string; active_version: number; archived_versions: number[] }
   >;
+  /** An admin added a profession or category (appended last). */
+  "taxonomy.entry_created": Change<null, TaxonomyEntrySnapshot>;
+  "taxonomy.entry_renamed": Change<TaxonomyLabels, TaxonomyLabels>;
+  /** The whole new order of one taxonomy (target null). */
+  "taxonomy.reordered": Change<{ kind: TaxonomyKindName; slugs: string[] }, { kind: TaxonomyKindName; slugs: string[] }>;
+  /** Only possible while no tool uses the entry. */
+  "taxonomy.entry_removed": Change<TaxonomyEntrySnapshot, null>;
+  /** Retention removed expired data (by `retention prune` or the daily schedule in serve; target null). */
+  "retention.pruned": Change<null, { items: RetentionItemCounts[] }>;
+  /** Everything stored about a user was exported (the data subject's copy). */
+  "user.exported": Change<null, { tables: TableRowCount[]; files: number; bytes: number }>;
+  /** A user and their data were erased; their e-mail address and name in earlier events now read `pseudonym`. */
+  "user.erased": Change<null, { pseudonym: string; tables: TableRowCount[]; files: number; bytes: number; audit_events_pseudonymised: number }>;
+  /** The database and files were restored from a backup; written into the restored database after migrating. */
+  "backup.restored": Change<null, { backup_created_at: string; backup_version: string; migrations_applied: number }>;
 };
+
+export type RetentionItemCounts = { kind: string; rows: number; files: number; bytes: number };
+export type TableRowCount = { table: string; rows: number };
+
+export type TaxonomyKindName = "professions" | "categories";
+export type TaxonomyEntrySnapshot = { kind: TaxonomyKindName; slug: string; label_sv: string; label_en: string; sort_order: number };
+export type TaxonomyLabels = { kind: TaxonomyKindName; slug: string; label_sv: string; label_en: string };
 
 export type ToolSnapshot = { slug: string; title: string; summary: string; professions: string[]; categories: string[]; is_published: boolean };
 
@@ -60,6 +82,14 @@ const ACTION_SET: Record<AuditAction, true> = {
   "tool.imported": true,
   "version.created": true,
   "version.published": true,
+  "taxonomy.entry_created": true,
+  "taxonomy.entry_renamed": true,
+  "taxonomy.reordered": true,
+  "taxonomy.entry_removed": true,
+  "retention.pruned": true,
+  "user.exported": true,
+  "user.erased": true,
+  "backup.restored": true,
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_SET) as AuditAction[];
@@ -78,7 +108,12 @@ export type AuditActor = { kind: "user"; id: string; email: string } | { kind: "
 export const CLI_ACTOR_ID = "cli";
 
 /** What it was done to; `type` is the kind of record ("user", later "tool", "run", …). */
-export type AuditTarget = { type: "user"; id: string } | { type: "tool"; id: string } | { type: "tool_version"; id: string };
+export type AuditTarget =
+  | { type: "user"; id: string }
+  | { type: "tool"; id: string }
+  | { type: "tool_version"; id: string }
+  | { type: "profession"; id: string }
+  | { type: "category"; id: string };
 
 export function userActor(user: { id: string; email: string }): AuditActor {
   return { kind: "user", id: user.id, email: user.email };

@@ -16,6 +16,9 @@ import { adminUsersRoutes } from "../identity/admin-users.routes";
 import type { ExecutionDeps } from "../execution/execution.deps";
 import { runsRoutes } from "../execution/runs.routes";
 import { settingsRoutes } from "../execution/settings.routes";
+import { createCatalogDeps } from "../catalog/catalog.deps";
+import { catalogRoutes } from "../catalog/catalog.routes";
+import { taxonomyRoutes } from "../catalog/taxonomy.routes";
 import { securityHeaders } from "./security-headers";
 import { errorHandler } from "./error-handler";
 import { accessLog } from "./access-log";
@@ -45,6 +48,8 @@ export function createApp(deps: AppDeps) {
     resolveSession: resolveSession(deps.identity),
     authRateLimiter: createRateLimiter({ limit: config.auth.rate_limit_per_minute }),
   });
+  // one per process: it keeps the published catalog in memory, revalidated against the store
+  const catalog = createCatalogDeps({ store });
   return new Elysia()
     .use(securityHeaders({ hsts: config.server.public_url.startsWith("https://") }))
     .use(accessLog(log))
@@ -69,6 +74,8 @@ export function createApp(deps: AppDeps) {
     .use(adminUsersRoutes(ctx, deps.identity))
     .use(runsRoutes(ctx, deps.execution))
     .use(settingsRoutes(ctx, deps.execution))
+    .use(catalogRoutes(ctx, catalog))
+    .use(taxonomyRoutes(ctx, catalog))
     .use(uiRoutes(ctx, deps.assets));
 }
 
