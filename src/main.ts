@@ -8,10 +8,25 @@ import { doctorCommand } from "./cli/doctor";
 import { toolCommand } from "./cli/tool";
 import { seedCommand } from "./cli/seed";
 import { workerCommand } from "./cli/worker";
+import { backupCommand } from "./cli/backup";
+import { restoreCommand } from "./cli/restore";
+import { retentionCommand } from "./cli/retention";
 import { CliError } from "./cli/cli-error";
 import pkg from "../package.json";
 
-export const commands: Command[] = [serveCommand, workerCommand, migrateCommand, userCommand, toolCommand, seedCommand, configCommand, doctorCommand];
+export const commands: Command[] = [
+  serveCommand,
+  workerCommand,
+  migrateCommand,
+  userCommand,
+  toolCommand,
+  seedCommand,
+  backupCommand,
+  restoreCommand,
+  retentionCommand,
+  configCommand,
+  doctorCommand,
+];
 
 export function rootHelp(io: CliIO): void {
   io.out(`Skriptoteket ${pkg.version} — a teacher-first script hub in one binary.`);

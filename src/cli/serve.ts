@@ -11,6 +11,7 @@ import { startRunWorkers } from "../execution/run-workers";
 import { createRunNotifier } from "../execution/run-events";
 import { createDockerDriver } from "../execution/docker-driver";
 import { createFsBlobStore } from "../store/blob-store";
+import { createRetentionDeps, startRetentionSchedule } from "../ops/retention.service";
 import { assets } from "../assets.gen.js";
 import pkg from "../../package.json";
 
@@ -52,6 +53,8 @@ export const serveCommand: Command = {
           : { ok: false, detail: `${config.runner.image} is missing: run runner/build-image.sh` },
     };
     const app = createApp({ config, log, store, metrics, identity, execution, readiness, assets, version: pkg.version });
+    // daily retention prune inside serve, so no cron job is needed ([retention] enabled)
+    const retention = startRetentionSchedule(createRetentionDeps({ store, config, log, blobStore: execution.blobStore }));
     const { hostname, port } = parseListen(config.server.listen);
     // the request body cap protects memory; uploads larger than this are refused with 413
     // reusePort off: a second server on the same port must fail loudly, not silently share requests
@@ -70,6 +73,7 @@ export const serveCommand: Command = {
         await app.stop();
         // running containers are finished or left for adoption by the next start; nothing is lost
         await workers?.stop();
+        await retention.stop();
         await cli.close();
         resolve();
       };

@@ -1,9 +1,11 @@
 // `skriptoteket user`: accounts from the server's shell — create the first superuser, list, change
 // roles, (de)activate, reset a forgotten password. Every change is audited with actor "cli".
+import { createWriteStream, existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import type { CliIO, Command } from "./command";
 import { printHelp, wantsHelp } from "./help";
-import { openCliContext, splitConfigArg } from "./context";
+import { openCliContext, splitConfigArg, type CliContext } from "./context";
 import { CliError } from "./cli-error";
 import { AppError } from "../http/errors";
 import { createMetrics } from "../ops/metrics";
@@ -12,6 +14,8 @@ import { createIdentityDeps, type IdentityDeps } from "../identity/identity.deps
 import { isRole, ROLES, type Role } from "../identity/roles.rules";
 import { changeAccount, createUser, findUserByEmail, listUsers, resetPasswordByAdmin, toUserJson } from "../identity/users.service";
 import type { UserRecord } from "../identity/users.repository";
+import { createPrivacyDeps, eraseUser, exportUser, planErasure, type ErasurePlan } from "../ops/privacy.service";
+import { countOf, formatBytes } from "../ops/backup.rules";
 
 const CLI: AuditActor = { kind: "cli" };
 
@@ -23,14 +27,16 @@ const OPTIONS = {
   "last-name": { type: "string" },
   q: { type: "string" },
   json: { type: "boolean" },
+  out: { type: "string" },
+  yes: { type: "boolean" },
 } as const;
 
-type Options = { email?: string; role?: string; password?: string; "first-name"?: string; "last-name"?: string; q?: string; json?: boolean };
+type Options = { email?: string; role?: string; password?: string; "first-name"?: string; "last-name"?: string; q?: string; json?: boolean; out?: string; yes?: boolean };
 
 /** How the command asks for a password on a terminal; replaceable in tests. */
 export type PasswordPrompt = { interactive(): boolean; ask(question: string): Promise<string> };
 
-type Run = (deps: IdentityDeps, opts: Options, io: CliIO, prompt: PasswordPrompt) => Promise<number>;
+type Run = (deps: IdentityDeps, opts: Options, io: CliIO, prompt: PasswordPrompt, cli: CliContext) => Promise<number>;
 
 const USAGE = `Usage: skriptoteket user <subcommand> [options] [--config FILE]
 
@@ -44,10 +50,17 @@ Subcommands:
   deactivate --email E      Stop an account from logging in and end its sessions.
   activate --email E        Let a deactivated account log in again.
   reset-password --email E  Set a new generated password (printed once) and end the sessions.
+  export --email E --out FILE
+                  Write everything stored about the account to FILE (.tar.gz): export.json with
+                  every row that refers to it, and its files. For a request from the person (GDPR).
+  erase --email E --yes
+                  Delete the account and everything it owns (runs and their files, sessions,
+                  settings, login events). The audit log is kept, with the e-mail address and name
+                  replaced by a pseudonym. Without --yes it only shows what would be erased.
 
 Roles: ${ROLES.join(", ")}.`;
 
-function requireOption(opts: Options, name: "email" | "role"): string {
+function requireOption(opts: Options, name: "email" | "role" | "out"): string {
   const value = opts[name];
   if (!value) throw new CliError(`--${name} is required. Run "skriptoteket user --help" for the usage.`, 2);
   return value;
@@ -135,6 +148,43 @@ const resetPassword: Run = async (deps, opts, io) => {
   return 0;
 };
 
+const exportData: Run = async (deps, opts, io, _prompt, cli) => {
+  const user = await findUserByEmail(deps, requireOption(opts, "email"));
+  const out = resolve(io.cwd, requireOption(opts, "out"));
+  if (existsSync(out)) throw new CliError(`${out} exists already. Choose another --out file.`, 1);
+  const privacy = createPrivacyDeps({ store: cli.store, config: cli.config, log: cli.log });
+  const file = createWriteStream(out, { flags: "wx", mode: 0o600 });
+  const r = await exportUser(privacy, { actor: CLI, userId: user.id, out: file });
+  io.out(`Exported ${user.email}: ${r.tables.reduce((n, t) => n + t.rows, 0)} rows from ${countOf(r.tables.length, "table")} and ${countOf(r.files, "file")} (${formatBytes(r.bytes)}) to ${out}`);
+  if (r.missingFiles.length) io.out(`Note: ${countOf(r.missingFiles.length, "file")} the rows refer to are missing from the data dir.`);
+  return 0;
+};
+
+function planLines(p: ErasurePlan, done: boolean): string[] {
+  const list = (counts: { table: string; rows: number }[]) => counts.map((c) => `${c.table} ${c.rows}`).join(", ");
+  const total = (counts: { rows: number }[]) => counts.reduce((n, c) => n + c.rows, 0);
+  const verb = (now: string, then: string) => (done ? now : then);
+  const lines = [`${verb("Erased", "Erasing")} ${p.user.email} (id ${p.user.id})${done ? ":" : " would:"}`];
+  lines.push(`  ${verb("deleted", "delete")} ${total(p.removed)} rows: ${list(p.removed)}`);
+  lines.push(`  ${verb("deleted", "delete")} ${countOf(p.files, "file")} (${formatBytes(p.bytes)})`);
+  if (p.unlinked.length) lines.push(`  ${verb("cleared", "clear")} the reference in ${total(p.unlinked)} kept rows: ${list(p.unlinked)}`);
+  lines.push(`  ${verb("replaced", "replace")} the e-mail address and name in ${p.auditEvents} audit events with ${p.pseudonym}`);
+  return lines;
+}
+
+const erase: Run = async (deps, opts, io, _prompt, cli) => {
+  const user = await findUserByEmail(deps, requireOption(opts, "email"));
+  const privacy = createPrivacyDeps({ store: cli.store, config: cli.config, log: cli.log });
+  if (!opts.yes) {
+    for (const line of planLines(await planErasure(privacy, user.id), false)) io.out(line);
+    throw new CliError("Nothing was erased. Run the command again with --yes to erase the account; this cannot be undone.", 2);
+  }
+  const r = await eraseUser(privacy, { actor: CLI, userId: user.id });
+  for (const line of planLines(r, true)) io.out(line);
+  for (const e of r.errors) io.out(`Warning: a file could not be removed: ${e}`);
+  return 0;
+};
+
 const SUBCOMMANDS: Record<string, Run> = {
   create,
   list,
@@ -142,6 +192,8 @@ const SUBCOMMANDS: Record<string, Run> = {
   deactivate: setActive(false),
   activate: setActive(true),
   "reset-password": resetPassword,
+  export: exportData,
+  erase,
 };
 
 function parseOptions(args: string[]): Options {
@@ -200,6 +252,8 @@ export function createUserCommand(prompt: PasswordPrompt = terminalPrompt): Comm
       "skriptoteket user list --role admin",
       "skriptoteket user set-role --email anna@skola.se --role contributor",
       "skriptoteket user reset-password --email anna@skola.se",
+      "skriptoteket user export --email anna@skola.se --out anna.tar.gz",
+      "skriptoteket user erase --email anna@skola.se --yes",
     ],
     async run(args, io) {
       const [sub, ...rest] = args;
@@ -211,7 +265,7 @@ export function createUserCommand(prompt: PasswordPrompt = terminalPrompt): Comm
       const cli = await openCliContext(rest, io);
       try {
         const deps = createIdentityDeps({ store: cli.store, config: cli.config, log: cli.log, metrics: createMetrics({ defaults: false }) });
-        return await run(deps, opts, io, prompt);
+        return await run(deps, opts, io, prompt, cli);
       } catch (e) {
         if (e instanceof AppError) throw explain(e, opts);
         throw e;

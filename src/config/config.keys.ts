@@ -241,6 +241,10 @@ export const configSpec = {
         max: 256,
         doc: "Runs this server executes at the same time; about the number of CPU cores.",
       }),
+      warm_pool: bool({
+        default: true,
+        doc: "Keep `concurrency` sandbox containers started ahead, so a run skips container start-up\n(≈2× faster for short tools; each waiting container holds ≈30 MB). Each container still runs\nonly one script. Used only with a local Docker daemon.",
+      }),
       sandbox_timeout_seconds: int({
         default: 60,
         min: 1,
@@ -303,15 +307,30 @@ export const configSpec = {
     },
   },
   retention: {
-    doc: "How long data is kept before `skriptoteket retention prune` deletes it.",
+    doc: "How long data is kept before it is deleted, by `serve` once a day or `skriptoteket retention prune` (see src/ops/PRIVACY.md).",
     keys: {
+      enabled: bool({
+        default: true,
+        doc: "Prune automatically: `serve` removes expired data a few minutes after start, then every 24 hours.\nfalse = only `skriptoteket retention prune` removes it.",
+      }),
       runs_days: int({
         default: 90,
         min: 1,
         max: 36_500,
-        doc: "Days a tool run (inputs, outputs, logs) is kept.",
+        doc: "Days a finished tool run is kept, counted from when it finished: its input files, output files,\nlogs and results go with it. Queued and running runs are never removed.",
       }),
-      login_events_days: int({ default: 180, min: 1, max: 36_500, doc: "Days login attempts are kept." }),
+      sandbox_runs_days: int({
+        default: 30,
+        min: 1,
+        max: 36_500,
+        doc: "Days a finished test run from the editor's sandbox is kept (with its files).",
+      }),
+      login_events_days: int({
+        default: 180,
+        min: 1,
+        max: 36_500,
+        doc: "Days login attempts are kept. Ended login sessions and used or expired e-mail links\nare removed after the same number of days.",
+      }),
       audit_events_days: int({ default: 730, min: 1, max: 36_500, doc: "Days audit log events are kept." }),
       documents_days: int({ default: 365, min: 1, max: 36_500, doc: "Days uploaded documents are kept." }),
     },

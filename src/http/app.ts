@@ -19,6 +19,10 @@ import { settingsRoutes } from "../execution/settings.routes";
 import { createCatalogDeps } from "../catalog/catalog.deps";
 import { catalogRoutes } from "../catalog/catalog.routes";
 import { taxonomyRoutes } from "../catalog/taxonomy.routes";
+import { createRetentionDeps } from "../ops/retention.service";
+import { retentionRoutes } from "../ops/retention.routes";
+import { createPrivacyDeps } from "../ops/privacy.service";
+import { privacyRoutes } from "../ops/privacy.routes";
 import { securityHeaders } from "./security-headers";
 import { errorHandler } from "./error-handler";
 import { accessLog } from "./access-log";
@@ -50,6 +54,9 @@ export function createApp(deps: AppDeps) {
   });
   // one per process: it keeps the published catalog in memory, revalidated against the store
   const catalog = createCatalogDeps({ store });
+  const blobStore = deps.execution.blobStore;
+  const retention = createRetentionDeps({ store, config, log, blobStore });
+  const privacy = createPrivacyDeps({ store, config, log, blobStore });
   return new Elysia()
     .use(securityHeaders({ hsts: config.server.public_url.startsWith("https://") }))
     .use(accessLog(log))
@@ -76,6 +83,8 @@ export function createApp(deps: AppDeps) {
     .use(settingsRoutes(ctx, deps.execution))
     .use(catalogRoutes(ctx, catalog))
     .use(taxonomyRoutes(ctx, catalog))
+    .use(retentionRoutes(ctx, retention))
+    .use(privacyRoutes(ctx, privacy))
     .use(uiRoutes(ctx, deps.assets));
 }
 

@@ -1,0 +1,162 @@
+// Retention: removes data older than its [retention] period — finished runs with their files, login
+// events, ended sessions and e-mail links, audit events — or, as a dry run, only counts it. Rows go
+// first, in short batches; a run's files are deleted after its rows have committed, so a failure in
+// between leaves an unreachable file (logged and reported), never a row pointing at a missing file.
+// A real prune is audited and its report kept for the admin page (the newest KEEP_REPORTS).
+import type { Config } from "../config/config.keys";
+import type { Logger } from "../log/logger";
+import type { Store } from "../store/db";
+import { createFsBlobStore, type BlobStore } from "../store/blob-store";
+import { createAuditRepository, type AuditRepository } from "../audit/audit.repository";
+import { recordAudit } from "../audit/audit.service";
+import { createRetentionRepository, type Removed, type RetentionRepository, type SimpleKind } from "./retention.repository";
+import { retentionPlan, type RetentionItem, type RetentionPlanEntry, type RetentionReport } from "./retention.rules";
+
+export type RetentionDeps = {
+  repo: RetentionRepository;
+  blobStore: BlobStore;
+  audit: AuditRepository;
+  config: Pick<Config, "retention" | "server">;
+  log: Logger;
+  now: () => Date;
+};
+
+export function createRetentionDeps(opts: { store: Store; config: Pick<Config, "retention" | "server" | "storage">; log: Logger; blobStore?: BlobStore; now?: () => Date }): RetentionDeps {
+  return {
+    repo: createRetentionRepository(opts.store),
+    blobStore: opts.blobStore ?? createFsBlobStore(opts.config.storage.data_dir),
+    audit: createAuditRepository(opts.store),
+    config: opts.config,
+    log: opts.log,
+    now: opts.now ?? (() => new Date()),
+  };
+}
+
+/** Runs per transaction (each with a few child rows); rows per transaction for the simple tables. */
+export const RUN_BATCH = 200;
+export const ROW_BATCH = 2000;
+/** Reports kept for the admin page. */
+export const KEEP_REPORTS = 30;
+
+const MINUTE_MS = 60_000;
+
+export async function pruneRetention(deps: RetentionDeps, { dryRun, trigger }: { dryRun: boolean; trigger: RetentionReport["trigger"] }): Promise<RetentionReport> {
+  const startedAt = deps.now();
+  const errors: string[] = [];
+  const items: RetentionItem[] = [];
+  for (const entry of retentionPlan(deps.config, startedAt)) {
+    const base = { kind: entry.kind, key: entry.key, days: entry.days, cutoff: entry.cutoff.toISOString() };
+    if (entry.kind === "documents" || entry.kind === "sandbox_snapshots") {
+      items.push({ ...base, rows: 0, files: 0, bytes: 0, skipped: await notStored(deps, entry.kind) });
+      continue;
+    }
+    const removed = entry.kind === "runs" || entry.kind === "sandbox_runs" ? await pruneRuns(deps, entry, dryRun, errors) : await pruneRows(deps, entry, entry.kind, dryRun);
+    items.push({ ...base, ...removed });
+  }
+  const report: RetentionReport = { trigger, dry_run: dryRun, started_at: startedAt.toISOString(), finished_at: deps.now().toISOString(), items, errors };
+  if (!dryRun) {
+    await deps.repo.saveReport({ id: Bun.randomUUIDv7(), trigger, startedAt, finishedAt: new Date(report.finished_at), report }, KEEP_REPORTS);
+    await recordAudit(deps, {
+      // the daily schedule acts for nobody: audited like other system actions, with no actor
+      actor: trigger === "cli" ? { kind: "cli" } : { kind: "anonymous" },
+      action: "retention.pruned",
+      target: null,
+      before: null,
+      after: { items: items.filter((i) => !i.skipped).map((i) => ({ kind: i.kind, rows: i.rows, files: i.files, bytes: i.bytes })) },
+    });
+  }
+  deps.log.info(dryRun ? "retention dry run" : "retention pruned", {
+    trigger,
+    removed: Object.fromEntries(items.filter((i) => !i.skipped).map((i) => [i.kind, { rows: i.rows, files: i.files, bytes: i.bytes }])),
+    errors: errors.length,
+  });
+  if (errors.length) deps.log.warn("retention could not remove some files", { errors: errors.slice(0, 10) });
+  return report;
+}
+
+async function pruneRuns(deps: RetentionDeps, entry: RetentionPlanEntry, dryRun: boolean, errors: string[]): Promise<Removed> {
+  const sel = { kind: entry.kind === "sandbox_runs" ? ("sandbox" as const) : ("production" as const), cutoff: entry.cutoff };
+  if (dryRun) return deps.repo.countRuns(sel);
+  const total: Removed = { rows: 0, files: 0, bytes: 0 };
+  for (;;) {
+    const batch = await deps.repo.deleteRuns(sel, RUN_BATCH);
+    total.rows += batch.rows;
+    total.files += batch.files;
+    total.bytes += batch.bytes;
+    for (const runId of batch.runIds) {
+      // every file of a run lives under runs/<id>/ (inputs and artifacts)
+      await deps.blobStore.deletePrefix(`runs/${runId}`).catch((e: unknown) => errors.push(`files of run ${runId} were not removed: ${e instanceof Error ? e.message : String(e)}`));
+    }
+    if (batch.rows < RUN_BATCH) return total;
+  }
+}
+
+async function pruneRows(deps: RetentionDeps, entry: RetentionPlanEntry, kind: SimpleKind, dryRun: boolean): Promise<Removed> {
+  // a session unused for its whole idle timeout has ended, even while its absolute expiry is ahead
+  const idleCutoff = new Date(entry.cutoff.getTime() - deps.config.server.session_idle_minutes * MINUTE_MS);
+  const sel = { cutoff: entry.cutoff, idleCutoff };
+  if (dryRun) return { rows: await deps.repo.count(kind, sel), files: 0, bytes: 0 };
+  let rows = 0;
+  for (;;) {
+    const n = await deps.repo.deleteBatch(kind, sel, ROW_BATCH);
+    rows += n;
+    if (n < ROW_BATCH) return { rows, files: 0, bytes: 0 };
+  }
+}
+
+const TABLE_OF = { documents: "documents", sandbox_snapshots: "sandbox_snapshots" } as const;
+
+/**
+ * Documents and sandbox snapshots come with later features. Until their tables exist there is
+ * nothing to prune; once a table exists but no rule for it does, the report says so rather than
+ * claiming the data was handled.
+ */
+async function notStored(deps: RetentionDeps, kind: "documents" | "sandbox_snapshots"): Promise<string> {
+  const table = TABLE_OF[kind];
+  if (!(await deps.repo.hasTable(table))) return `this version stores no ${kind.replace("_", " ")}`;
+  deps.log.warn("retention has no rule for an existing table", { table });
+  return `the ${table} table exists but this version has no rule to prune it; nothing was removed`;
+}
+
+export type RetentionSchedule = { stop(): Promise<void> };
+
+export type ScheduleOptions = { firstDelayMs?: number; intervalMs?: number };
+
+/**
+ * The daily prune inside `serve`: the first a few minutes after start (so a server that was down
+ * catches up without slowing its own start), then every 24 hours. Off when [retention] enabled =
+ * false. `stop()` cancels the timer and waits for a prune in progress.
+ */
+export function startRetentionSchedule(deps: RetentionDeps, { firstDelayMs = 5 * MINUTE_MS, intervalMs = 24 * 60 * MINUTE_MS }: ScheduleOptions = {}): RetentionSchedule {
+  if (!deps.config.retention.enabled) {
+    deps.log.info("retention schedule is off ([retention] enabled = false)");
+    return { stop: async () => {} };
+  }
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  let timer: ReturnType<typeof setTimeout>;
+  const tick = () => {
+    if (stopped) return;
+    if (!running) {
+      running = pruneRetention(deps, { dryRun: false, trigger: "schedule" })
+        .then(() => undefined)
+        .catch((error: unknown) => deps.log.error("scheduled retention prune failed", { error }))
+        .finally(() => {
+          running = null;
+        });
+    }
+    timer = setTimeout(tick, intervalMs);
+    timer.unref();
+  };
+  // unref: the schedule never keeps a process alive on its own
+  timer = setTimeout(tick, firstDelayMs);
+  timer.unref();
+  deps.log.info("retention schedule started", { first_in_seconds: Math.round(firstDelayMs / 1000), every_hours: intervalMs / 3_600_000 });
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
