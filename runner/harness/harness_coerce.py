@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 import math
 import sys
-from typing import Any, Callable, Dict, List, Optional, Tuple
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (≈2 ms at every run's start)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, List, Optional, Tuple
 
 MAX_DEPTH = 50
 CONTRACT_KEYS = ("outputs", "next_actions", "state")

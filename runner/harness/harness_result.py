@@ -10,7 +10,10 @@ import json
 import os
 import stat
 import sys
-from typing import Any, Dict, List, Optional
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (≈2 ms at every run's start)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional
 
 CONTRACT_VERSION = 2
 MAX_ERROR_SUMMARY_BYTES = 20_000

@@ -8,34 +8,57 @@ artifacts and writes the result (section 3). It ALWAYS exits 0: success or failu
 in result.json. The script's own stdout and stderr pass straight through; the harness adds only
 tracebacks and lines starting with "skriptoteket: " on stderr. Timeouts are the server's business:
 it kills the container and records `timed_out` itself.
+
+Wait mode (the server's warm pool, src/execution/warm-pool-driver.ts): with SKRIPTOTEKET_WAIT_FOR_JOB=1
+the harness is started before there is a run. It imports exactly what it always imports, then blocks
+reading ONE line from stdin: `{"env": {...}}`, the run's environment (tool contract section 2). It puts
+that into os.environ, points stdin at /dev/null (as in a fresh container) and carries on exactly as
+above. Stdin closed without a job (the server went away or dropped the slot): exit 75, no result.
 """
 
 from __future__ import annotations
 
-import importlib.util
+# Start-up cost matters: every run is a fresh process, and what the harness imports before the script is
+# paid on every run. So: no dataclasses, no typing at run time (the annotations stay strings thanks to
+# the __future__ import), traceback only on the error path, and the script loaded with importlib's
+# bootstrap functions instead of importlib.util (which pulls in contextlib, functools and collections).
+import json
 import os
 import sys
-import traceback
-from dataclasses import dataclass
-from types import ModuleType, TracebackType
-from typing import Any, Callable, Dict, List, Mapping, Optional
+from importlib._bootstrap import module_from_spec
+from importlib._bootstrap_external import spec_from_file_location
 
 from harness_coerce import ReturnValueError, contract_fields
 from harness_result import build_result, collect_artifacts, note, write_result
 from tool_errors import DEFAULT_MESSAGE as TOOL_USER_ERROR_DEFAULT
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers treat it as True)
+if TYPE_CHECKING:
+    from types import ModuleType, TracebackType
+    from typing import Any, Callable, Dict, List, Mapping, MutableMapping, Optional
+
 # The original Skriptoteket loaded scripts under this module name; `if __name__ == "__main__":`
 # blocks in a script therefore never run.
 SCRIPT_MODULE_NAME = "tool_script"
 
+# Wait mode (see the module docstring). The server knows these values and the "no job received" note
+# (src/execution/warm-pool-slots.ts).
+WAIT_FOR_JOB_ENV = "SKRIPTOTEKET_WAIT_FOR_JOB"
+NO_JOB_EXIT_CODE = 75  # EX_TEMPFAIL: nothing ran; the server may give the run to another container
+MAX_JOB_BYTES = 64 * 1024 * 1024
 
-@dataclass(frozen=True)
+
 class HarnessConfig:
-    script_path: str
-    entrypoint: str
-    input_dir: str
-    output_dir: str
-    result_path: str
+    """The run's paths and entrypoint (a plain class: dataclasses costs ≈6 ms of imports)."""
+
+    __slots__ = ("script_path", "entrypoint", "input_dir", "output_dir", "result_path")
+
+    def __init__(self, script_path: str, entrypoint: str, input_dir: str, output_dir: str, result_path: str) -> None:
+        self.script_path = script_path
+        self.entrypoint = entrypoint
+        self.input_dir = input_dir
+        self.output_dir = output_dir
+        self.result_path = result_path
 
 
 def config_from_env(env: Mapping[str, str]) -> HarnessConfig:
@@ -72,10 +95,13 @@ def _prepare_home(env: Mapping[str, str]) -> None:
 
 
 def load_script(script_path: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(SCRIPT_MODULE_NAME, script_path)
+    # The same two functions importlib.util re-exports (spec_from_file_location, module_from_spec), taken
+    # from the bootstrap modules that every interpreter has loaded already: the script gets the very same
+    # module object (__spec__, __loader__, __file__, __cached__) as with importlib.util.
+    spec = spec_from_file_location(SCRIPT_MODULE_NAME, script_path)
     if spec is None or spec.loader is None:
         raise ImportError("cannot load the tool script from %s" % script_path)
-    module = importlib.util.module_from_spec(spec)
+    module = module_from_spec(spec)
     # Registered before it runs, as importlib's recipe does: dataclasses, pickle and
     # typing.get_type_hints look the script's module up in sys.modules.
     sys.modules[SCRIPT_MODULE_NAME] = module
@@ -115,6 +141,9 @@ def _print_traceback(error: BaseException, script_path: str) -> None:
     while first is not None and first.tb_frame.f_code.co_filename != script_path:
         first = first.tb_next
     try:
+        # imported here, on the error path only: traceback → linecache → tokenize → re costs ≈5 ms
+        import traceback
+
         traceback.print_exception(type(error), error, first or tb, file=sys.stderr)
     except Exception:
         note("%s (traceback unavailable)" % type(error).__name__)
@@ -169,7 +198,60 @@ def run(config: HarnessConfig, env: Mapping[str, str]) -> Dict[str, Any]:
     return build_result(status, error_summary, outputs, next_actions, state, artifacts)
 
 
+class JobError(Exception):
+    """The job line from the server is not what wait mode expects."""
+
+
+def receive_job(environ: MutableMapping[str, str], fd: int = 0) -> bool:
+    """Wait mode: blocks for the job line on `fd` and applies it; False when the stream ends first."""
+    chunks: List[bytes] = []
+    size = 0
+    while True:
+        # os.read, not sys.stdin: nothing may stay buffered in the sys.stdin the script gets
+        chunk = os.read(fd, 65536)
+        if not chunk:
+            return False
+        newline = chunk.find(b"\n")
+        chunks.append(chunk if newline < 0 else chunk[:newline])
+        size += len(chunk)
+        if newline >= 0:
+            break
+        if size > MAX_JOB_BYTES:
+            raise JobError("the job line is longer than %d bytes" % MAX_JOB_BYTES)
+    job = json.loads(b"".join(chunks).decode("utf-8"))
+    env = job.get("env") if isinstance(job, dict) else None
+    if not isinstance(env, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in env.items()):
+        raise JobError("the job line has no {\"env\": {name: text}} object")
+    del environ[WAIT_FOR_JOB_ENV]
+    environ.update(env)
+    # the script's stdin, as in a fresh container: /dev/null rather than the server's still open pipe
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+    return True
+
+
+def _fail_without_running(why: str) -> None:
+    note(why)
+    try:
+        config = config_from_env(dict(os.environ))
+    except Exception:  # noqa: BLE001
+        config = HarnessConfig("/work/script.py", "run_tool", "/work/input", "/work/output", "/work/result.json")
+    write_result(config.result_path, build_result("failed", "Tool execution failed (harness error).", [], [], None, []))
+
+
 def main() -> int:
+    """Runs the script once (after waiting for the job in wait mode); returns the process's exit code."""
+    if os.environ.get(WAIT_FOR_JOB_ENV) == "1":
+        try:
+            if not receive_job(os.environ):
+                note("no job received; exiting")
+                return NO_JOB_EXIT_CODE
+        except Exception as error:  # noqa: BLE001 - a server bug, but the run still gets a result
+            _fail_without_running("bad job line (%s: %s)" % (type(error).__name__, error))
+            return 0
     env = dict(os.environ)  # a copy: the script may change os.environ
     try:
         config = config_from_env(env)
@@ -186,10 +268,11 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    exit_code = 0
     try:
-        main()
+        exit_code = main()
     finally:
         _restore_stdio()
         # os._exit, not sys.exit: threads the script left running or a failing atexit hook must not
         # keep the container alive or change the exit code once the result is written.
-        os._exit(0)
+        os._exit(exit_code)

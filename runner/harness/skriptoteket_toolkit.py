@@ -15,7 +15,23 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Dict, List, Optional, Tuple, TypedDict, Union
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (type checkers treat it as True)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple, TypedDict, Union
+
+    JsonValue = Union[None, bool, int, float, str, List[Any], Dict[str, Any]]
+
+    class ManifestFile(TypedDict):
+        name: str
+        path: str
+        bytes: int
+
+    class ActionPayload(TypedDict):
+        action_id: str
+        input: Dict[str, JsonValue]
+        state: Dict[str, JsonValue]
+
 
 __all__ = [
     "ActionPayload",
@@ -30,19 +46,27 @@ __all__ = [
     "read_settings",
 ]
 
-JsonValue = Union[None, bool, int, float, str, List[Any], Dict[str, Any]]
+_TYPE_NAMES = ("ActionPayload", "JsonValue", "ManifestFile")
 
 
-class ManifestFile(TypedDict):
-    name: str
-    path: str
-    bytes: int
+def __getattr__(name: str) -> object:
+    # The type names exist at run time too (a script may use them in annotations that are evaluated),
+    # but are built on first use: importing typing costs ≈2 ms, paid on every run of every script that
+    # imports the toolkit, and most never touch these names.
+    if name not in _TYPE_NAMES:
+        raise AttributeError("module %r has no attribute %r" % (__name__, name))
+    from typing import Any, Dict, List, TypedDict, Union
 
-
-class ActionPayload(TypedDict):
-    action_id: str
-    input: Dict[str, JsonValue]
-    state: Dict[str, JsonValue]
+    json_value = Union[None, bool, int, float, str, List[Any], Dict[str, Any]]
+    types = {
+        "JsonValue": json_value,
+        "ManifestFile": TypedDict("ManifestFile", {"name": str, "path": str, "bytes": int}),
+        "ActionPayload": TypedDict(
+            "ActionPayload", {"action_id": str, "input": Dict[str, json_value], "state": Dict[str, json_value]}
+        ),
+    }
+    globals().update(types)  # built once; later look-ups find them directly
+    return types[name]
 
 
 def _json_from_env(name: str) -> object:

@@ -177,6 +177,55 @@ class SucceededRunsTest(HarnessRun):
         self.assertEqual(self.result()["state"], {"row": {"name": "Ada"}, "module": "tool_script"})
         self.assertNotIn("main block ran", done.stdout)
 
+    def test_the_script_module_looks_as_importlib_util_would_make_it(self) -> None:
+        self.run_script(
+            """
+            import importlib.machinery, sys
+            def run_tool(input_dir, output_dir):
+                me = sys.modules[__name__]
+                return {"state": {
+                    "file": __file__, "package": __package__, "spec": [__spec__.name, __spec__.origin, __spec__.has_location],
+                    "loader": type(__loader__).__name__, "same_loader": __spec__.loader is __loader__,
+                    "cached": __cached__, "registered": me is sys.modules["tool_script"],
+                    "source_loader": isinstance(__loader__, importlib.machinery.SourceFileLoader),
+                }}
+            """
+        )
+        script = self.env["SKRIPTOTEKET_SCRIPT_PATH"]
+        import importlib.util  # the reference: what the harness did before it stopped importing importlib.util
+
+        reference = importlib.util.spec_from_file_location("tool_script", script)
+        assert reference is not None
+        self.assertEqual(
+            self.result()["state"],
+            {
+                "file": script,
+                "package": "",
+                "spec": ["tool_script", script, True],
+                "loader": "SourceFileLoader",
+                "same_loader": True,
+                "cached": reference.cached,
+                "registered": True,
+                "source_loader": True,
+            },
+        )
+
+    def test_the_harness_imports_nothing_heavy_before_the_script(self) -> None:
+        # What a bare interpreter has loaded differs per host (site, .pth files): compare against it.
+        probe = "import json, sys; print(json.dumps(sorted(sys.modules)))"
+        bare = subprocess.run([sys.executable, "-c", probe], env=self.env, capture_output=True, text=True, check=True)
+        self.run_script(
+            """
+            import sys
+            LOADED = sorted(sys.modules)
+            def run_tool(input_dir, output_dir):
+                return {"state": {"loaded": LOADED}}
+            """
+        )
+        added = set(self.result()["state"]["loaded"]) - set(json.loads(bare.stdout))
+        heavy = {"typing", "dataclasses", "traceback", "linecache", "tokenize", "inspect", "importlib.util", "contextlib"}
+        self.assertEqual(added & heavy, set())
+
     def test_home_and_cache_folders_are_created(self) -> None:
         self.run_script("def run_tool(i, o):\n    return ''\n")
         self.assertTrue(os.path.isdir(self.env["XDG_CACHE_HOME"]))
@@ -307,6 +356,106 @@ class FailedRunsTest(HarnessRun):
         done = self.run_script("def run_tool(i, o):\n    return ''\n")
         self.assertEqual(done.returncode, 0)
         self.assertIn("skriptoteket: could not write", done.stderr)
+
+
+class WaitModeTest(HarnessRun):
+    """The warm pool's wait mode: started before the run, the environment comes as one line on stdin."""
+
+    LOADED_MODULES_SCRIPT = """
+        import json, os, sys
+        LOADED = sorted(sys.modules)
+        def run_tool(input_dir, output_dir):
+            return {"state": {"loaded": LOADED, "stdin": sys.stdin.read(), "wait": os.environ.get("SKRIPTOTEKET_WAIT_FOR_JOB"),
+                              "inputs": os.environ["SKRIPTOTEKET_INPUTS"], "home_made": os.path.isdir(os.environ["XDG_CACHE_HOME"])}}
+        """
+
+    def start_waiting(self, source: str, **extra_env: str) -> "subprocess.Popen[bytes]":
+        with open(os.path.join(self.work, "script.py"), "w", encoding="utf-8") as handle:
+            handle.write(textwrap.dedent(source))
+        # what a pool container has at start (HOME too: site reads it at start-up, so the pool sets the
+        # run's value up front); the run's other variables come with the job
+        env = {name: self.env[name] for name in ("PATH", "PYTHONDONTWRITEBYTECODE", "HOME", "XDG_CACHE_HOME")}
+        env.update(SKRIPTOTEKET_WAIT_FOR_JOB="1", **extra_env)
+        return subprocess.Popen(
+            [sys.executable, HARNESS], env=env, cwd=self.work, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+
+    def send(self, process: "subprocess.Popen[bytes]", data: bytes, close: bool = False) -> Tuple[int, str, str]:
+        assert process.stdin is not None
+        process.stdin.write(data)
+        process.stdin.flush()
+        if close:
+            process.stdin.close()
+        # the pipe stays open otherwise, as the server's attach does while the run goes on
+        out, err = self._wait(process)
+        return process.returncode, out.decode(), err.decode()
+
+    @staticmethod
+    def _wait(process: "subprocess.Popen[bytes]") -> Tuple[bytes, bytes]:
+        assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+        process.wait(timeout=30)
+        out, err = process.stdout.read(), process.stderr.read()
+        for pipe in (process.stdin, process.stdout, process.stderr):
+            pipe.close()
+        return out, err
+
+    def test_the_job_line_sets_the_environment_and_the_run_is_the_same_as_a_fresh_start(self) -> None:
+        self.env["SKRIPTOTEKET_INPUTS"] = '{"klass":"7B"}'
+        cold = self.run_script(self.LOADED_MODULES_SCRIPT)
+        self.assertEqual(cold.returncode, 0, cold.stderr)
+        cold_state = self.result()["state"]
+        os.unlink(self.result_path)
+        os.rmdir(self.env["XDG_CACHE_HOME"])
+
+        process = self.start_waiting(self.LOADED_MODULES_SCRIPT)
+        time.sleep(0.3)  # idle in the pool for a while: nothing happens
+        self.assertIsNone(process.poll())
+        self.assertFalse(os.path.exists(self.result_path))
+        job = {"env": {k: v for k, v in self.env.items() if k.startswith("SKRIPTOTEKET_") or k in ("HOME", "XDG_CACHE_HOME")}}
+        code, _, err = self.send(process, json.dumps(job).encode() + b"\n")
+        self.assertEqual((code, err), (0, ""))
+        warm_state = self.result()["state"]
+        self.assertEqual(warm_state["inputs"], '{"klass":"7B"}')
+        self.assertIsNone(warm_state["wait"])
+        self.assertEqual(warm_state["stdin"], "")  # /dev/null, although the server's pipe is still open
+        self.assertTrue(warm_state["home_made"])
+        # the same modules as after a fresh start: the pool preloads nothing
+        self.assertEqual(warm_state["loaded"], cold_state["loaded"])
+        self.assertEqual(warm_state, cold_state)
+
+    def test_a_job_line_in_pieces_is_put_together(self) -> None:
+        process = self.start_waiting("def run_tool(i, o):\n    return '<p>bitar</p>'\n")
+        assert process.stdin is not None
+        line = json.dumps({"env": {"SKRIPTOTEKET_RESULT_PATH": self.result_path, "SKRIPTOTEKET_SCRIPT_PATH": self.env["SKRIPTOTEKET_SCRIPT_PATH"],
+                                   "SKRIPTOTEKET_OUTPUT_DIR": self.output, "SKRIPTOTEKET_INPUT_DIR": self.input}}).encode() + b"\n"
+        for i in range(0, len(line), 7):
+            process.stdin.write(line[i : i + 7])
+            process.stdin.flush()
+            time.sleep(0.002)
+        code, _, _ = self.send(process, b"")
+        self.assertEqual(code, 0)
+        self.assertEqual(self.result()["outputs"], [{"kind": "html_sandboxed", "html": "<p>bitar</p>"}])
+
+    def test_stdin_closed_without_a_job_exits_75_and_writes_nothing(self) -> None:
+        process = self.start_waiting("raise AssertionError('must not run')\n")
+        code, out, err = self.send(process, b'{"env": {"A": "half a li', close=True)
+        self.assertEqual(code, 75)
+        self.assertEqual(out, "")
+        # exactly this last line: the server tells "never ran" apart by it (warm-pool-slots.ts NO_JOB_NOTE)
+        self.assertTrue(err.endswith("skriptoteket: no job received; exiting\n"), err)
+        self.assertFalse(os.path.exists(self.result_path))
+
+    def test_a_malformed_job_line_fails_the_run_with_a_result(self) -> None:
+        for line in (b"not json\n", b'{"env": {"A": 1}}\n', b'["env"]\n', b'{"env": {"A\\u0000": "x"}}\n'):
+            with self.subTest(line=line):
+                # where the result goes when there is no job: here, instead of the fixed /work/result.json
+                process = self.start_waiting("raise AssertionError('must not run')\n", SKRIPTOTEKET_RESULT_PATH=self.result_path)
+                code, _, err = self.send(process, line)
+                self.assertEqual(code, 0)
+                self.assertIn("skriptoteket: bad job line", err)
+                result = self.result()
+                self.assertEqual((result["status"], result["error_summary"]), ("failed", "Tool execution failed (harness error)."))
+                os.unlink(self.result_path)
 
 
 if __name__ == "__main__":

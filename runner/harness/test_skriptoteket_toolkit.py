@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import unittest
 from typing import Dict
@@ -122,6 +124,26 @@ class MemoryTest(unittest.TestCase):
             handle.write(b'{"settings": {"a": "\xff"}}')  # not UTF-8
         with environment(SKRIPTOTEKET_MEMORY_PATH=self.path):
             self.assertEqual(toolkit.read_memory(), {})
+
+
+class ImportCostTest(unittest.TestCase):
+    def test_importing_the_toolkit_does_not_import_typing_but_the_type_names_still_work(self) -> None:
+        here = os.path.dirname(os.path.abspath(__file__))
+        probe = (
+            "import sys; before = 'typing' in sys.modules; import skriptoteket_toolkit as t; "
+            "after = 'typing' in sys.modules; m = t.ManifestFile; "
+            "print(before, after, m.__name__, m.__module__, sorted(m.__annotations__), sorted(t.ActionPayload.__annotations__), "
+            "t.JsonValue is t.JsonValue, 'ManifestFile' in t.__all__)"
+        )
+        done = subprocess.run([sys.executable, "-c", probe], cwd=here, capture_output=True, text=True, check=True)
+        before, after, *rest = done.stdout.split(" ", 2)
+        # a host whose site already imports typing cannot show the difference
+        if before == "False":
+            self.assertEqual(after, "False")
+        self.assertEqual(
+            rest[0].strip(),
+            "ManifestFile skriptoteket_toolkit ['bytes', 'name', 'path'] ['action_id', 'input', 'state'] True True",
+        )
 
 
 if __name__ == "__main__":

@@ -4,15 +4,18 @@
 //
 // Per round, in turn (so that all variants see the same machine load): the bare lifecycle
 // (create → start → wait → remove of `python3 -c pass`, docker-bare-lifecycle.ts), the driver with the
-// volume + archive path, and the driver with the local bind-mount path — both running the real harness
+// volume + archive path, the driver with the local bind-mount path, and the warm pool over the local path
+// (warm-pool-driver.ts, one started container, refilled between samples) — all running the real harness
 // with a tool whose run_tool returns a string. Prints min / median / max of each, the driver's phase
 // medians and the ratio of the medians to the bare one (the issue's target for the whole queue: ≤ 1.3×).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bareLifecycle } from "../../src/execution/docker-bare-lifecycle";
-import { createDockerDriver, type DockerDriver } from "../../src/execution/docker-driver";
-import { DEFAULT_RUN_CAPS, DEFAULT_RUN_LIMITS } from "../../src/execution/runner-driver";
+import { createDockerDriver } from "../../src/execution/docker-driver";
+import { HOME_DIR } from "../../src/execution/run-env.rules";
+import { DEFAULT_RUN_CAPS, DEFAULT_RUN_LIMITS, type RunnerDriver } from "../../src/execution/runner-driver";
+import { createWarmPoolDriver } from "../../src/execution/warm-pool-driver";
 import { createLogger } from "../../src/log/logger";
 
 const WARMUP = 3;
@@ -29,16 +32,18 @@ const scratch = mkdtempSync(join(tmpdir(), "skt-bench-driver-"));
 const log = createLogger({ write: () => {} });
 const volume = createDockerDriver({ dockerHost, log, localIo: false });
 const local = createDockerDriver({ dockerHost, log, localIo: true, workRoot: join(scratch, "runs") });
+const pool = createWarmPoolDriver({ docker: createDockerDriver({ dockerHost, log, localIo: true, workRoot: join(scratch, "pool") }), size: 1, log, prewarm: [{ image, limits: DEFAULT_RUN_LIMITS }] });
 
 type Sample = { total: number; phases?: Partial<Record<string, number>> };
 
-async function noOpRun(driver: DockerDriver): Promise<Sample> {
+async function noOpRun(driver: RunnerDriver): Promise<Sample> {
   const began = performance.now();
   const o = await driver.run({
     runId: Bun.randomUUIDv7(),
     toolVersionId: "bench",
     image,
-    env: {},
+    // what the worker always sets (run-env.rules.ts); the pool serves only runs that agree with its containers
+    env: { HOME: HOME_DIR, XDG_CACHE_HOME: `${HOME_DIR}/.cache` },
     script: "def run_tool(input_dir, output_dir):\n    return 'ok'\n",
     inputFiles: [],
     memoryJson: '{"settings":{}}',
@@ -64,6 +69,13 @@ const variants: { name: string; once: () => Promise<Sample> }[] = [
   },
   { name: "driver, volume + archives", once: () => noOpRun(volume) },
   { name: "driver, local bind mount", once: () => noOpRun(local) },
+  {
+    name: "warm pool, local",
+    once: async () => {
+      await pool.whenFilled(); // the refill after the previous sample is not part of a run
+      return noOpRun(pool);
+    },
+  },
 ];
 
 function median(values: number[]): number {
@@ -77,6 +89,7 @@ try {
   for (let i = 0; i < WARMUP; i++) for (const v of variants) await v.once();
   for (let i = 0; i < runs; i++) for (const v of variants) samples.get(v.name)!.push(await v.once());
 } finally {
+  await pool.stop();
   rmSync(scratch, { recursive: true, force: true });
 }
 

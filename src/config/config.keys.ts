@@ -243,7 +243,7 @@ export const configSpec = {
       }),
       warm_pool: bool({
         default: true,
-        doc: "Keep `concurrency` sandbox containers started ahead, so a run skips container start-up\n(≈2× faster for short tools; each waiting container holds ≈30 MB). Each container still runs\nonly one script. Used only with a local Docker daemon.",
+        doc: "Keep `concurrency` sandbox containers started ahead, so a run skips container start-up\n(a short tool finishes ≈2× sooner; each waiting container holds ≈20 MB). Each container still\nruns only one script. Used only with a local Docker daemon.",
       }),
       sandbox_timeout_seconds: int({
         default: 60,

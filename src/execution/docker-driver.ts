@@ -24,8 +24,10 @@
 //   local bind mount                                           150 ms (upload 0.7, wait 55, collect 1.8)
 //   volume + archives                                          280 ms (upload 44, wait 56, collect 88)
 // (other series on the same busy 2-core machine: local 1.10–1.16× bare, volume 1.95–2.3×). Of the 25 ms
-// over the bare lifecycle, ≈15 ms are the harness's own Python imports (the wait phase: the harness
-// against `python3 -c pass` through the same driver: 59 against 42 ms).
+// over the bare lifecycle, ≈15 ms were the harness's own Python imports (the wait phase: the harness
+// against `python3 -c pass` through the same driver: 59 against 42 ms). Trimmed since (no dataclasses,
+// typing or importlib.util, traceback only on errors): `python3 -X importtime` in the image 15 → 4.5 ms
+// (what is left is json → re); the whole no-op harness process 37 → 22 ms against 15 ms for `pass`.
 // Tried and not kept, because no difference showed beyond noise (±5 ms): reading the log after exit
 // instead of attaching before start (attach also keeps the FIRST 200,000 bytes, the log only the last
 // ≈1 MB); calling wait before start; leaving out the hardening flags or the /tmp tmpfs (they are free).
@@ -43,6 +45,10 @@
 // /work/result.json. The archive's own root entry cannot set it (Docker ignores the owner of `./`).
 // Podman: its Docker-compatible socket works the same (docker_host = "unix:///run/podman/podman.sock");
 // see docker-connection.ts for why it must be rootful on cgroup v1 hosts.
+// Warm pool (warm-pool-driver.ts): the pool runs its pre-started containers through `steps` (the part of
+// run() after start). This driver also finds, resumes and removes a dispatched pool container — named
+// after its run, /work in a pool slot folder, its clock starting at dispatch (warm-pool-slots.ts) — so
+// adoption after a crash works whether or not the restarted server has the pool on.
 import { readdir, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import Docker from "dockerode";
@@ -73,6 +79,7 @@ import {
   type RunSpec,
   TOOL_VERSION_LABEL,
 } from "./runner-driver";
+import { NO_JOB_EXIT_CODE, NO_JOB_NOTE, POOL_LABEL, readSlotJob, runContainerName, runIdOfContainerName, type SlotDirs, slotDirsOfMount } from "./warm-pool-slots";
 
 export type DockerDriverOptions = {
   /** config.runner.docker_host; "" = the local socket (see docker-connection.ts). */
@@ -103,6 +110,33 @@ export type DockerDriver = RunnerDriver & {
   readonly docker: Docker;
   /** Whether runs use the local bind-mount path right now (false after a fall-back to volumes). */
   readonly localIo: boolean;
+  /** The steps of a run, for the warm pool only (warm-pool-driver.ts). */
+  readonly steps: DockerRunSteps;
+};
+
+export type StopReason = { timedOut: boolean; cancelled: boolean };
+
+/**
+ * The steps run() takes after a container has started, for warm-pool-driver.ts: it runs its pre-started
+ * containers through the very same hardening, supervision, collection and clean-up as run() its fresh
+ * ones, so both paths give the same RunOutcome. Not meant for other callers.
+ */
+export type DockerRunSteps = {
+  /** The resolved workRoot (local I/O), or undefined. */
+  readonly workRoot: string | undefined;
+  /** The HostConfig of every run container (limits, no network, read-only root …) with `workDir` bound at /work. */
+  sandboxHostConfig(limits: RunLimits, workDir: string): Docker.HostConfig;
+  /** `KEY=value` lines; throws invalid_spec for a key or value Docker (or a POSIX environment) cannot take. */
+  containerEnv(env: Record<string, string>): string[];
+  /** Creates workRoot (0700) once; throws docker_error when it cannot. */
+  ensureWorkRoot(): Promise<void>;
+  /** Lays out an existing, empty folder as a run's /work (docker-local-io.ts fillRunDir). */
+  fillWork(dir: string, spec: RunSpec): Promise<void>;
+  supervise(c: Docker.Container, deadlineAt: number, signal?: AbortSignal): Promise<StopReason>;
+  /** inspect + collect (unless cancelled) → the outcome, without remove. */
+  finish(c: Docker.Container, spec: CollectSpec, stop: StopReason, demuxer: StdioDemuxer, phases: RunPhases, work: LocalWork | null): Promise<RunOutcome>;
+  /** Removes the container, then its folder; the milliseconds it took. Never throws. */
+  removeAll(c: Docker.Container | null, work: LocalWork | null, runId: string, image: string | undefined): Promise<number>;
 };
 
 const WORK_DIR = "/work";
@@ -110,7 +144,7 @@ const TMPFS_OPTIONS = "rw,noexec,nosuid,nodev,size=256m";
 /** Container log kept by the daemon: only for adoption after a restart, so small. */
 const LOG_CONFIG = { Type: "json-file", Config: { "max-size": "1m", "max-file": "1" } };
 /** After the container has stopped, how long the rest of the attach/log stream may take to arrive. */
-const STREAM_DRAIN_MS = 5_000;
+export const STREAM_DRAIN_MS = 5_000;
 /** How long a SIGKILLed container may take to be reported stopped before we give up on it. */
 const KILL_WAIT_MS = 15_000;
 /** Upper bound for downloading result.json and /work/output together. */
@@ -127,8 +161,11 @@ const SCRUB_LABEL = "skriptoteket.scrub_run_id";
 /** The local daemon could not see the run folder; the caller switches to volumes and repeats the run. */
 class BindSourceUnseen extends Error {}
 
-/** A run folder this call created or adopted (and therefore deletes). */
-type LocalWork = { dir: string };
+/**
+ * A run folder this call created or adopted (and therefore deletes): `dir` is the container's /work;
+ * `root`, when set, is the folder deleted afterwards instead (a pool slot's, which holds `dir`).
+ */
+export type LocalWork = { dir: string; root?: string };
 
 export function isLocalDockerHost(dockerHost: string): boolean {
   const value = dockerHost.trim();
@@ -194,13 +231,18 @@ export function createDockerDriver({
     return { Type: "bind", Source: dir, Target: WORK_DIR, ReadOnly: false };
   }
 
-  function createOptions(spec: RunSpec, work: Docker.MountSettings): Docker.ContainerCreateOptions {
+  function containerEnv(vars: Record<string, string>): string[] {
     const env: string[] = [];
-    for (const [key, value] of Object.entries(spec.env)) {
+    for (const [key, value] of Object.entries(vars)) {
       if (!ENV_KEY.test(key)) throw new RunnerDriverError("invalid_spec", `Environment key "${key}" is not allowed.`);
       if (value.includes("\0")) throw new RunnerDriverError("invalid_spec", `Environment value of ${key} contains NUL.`);
       env.push(`${key}=${value}`);
     }
+    return env;
+  }
+
+  function createOptions(spec: RunSpec, work: Docker.MountSettings): Docker.ContainerCreateOptions {
+    const env = containerEnv(spec.env);
     return {
       // a name per run makes a second container for the same run fail at create (409) instead of running twice
       ...(NAME_SAFE.test(spec.runId) ? { name: containerName(spec.runId) } : {}),
@@ -225,14 +267,7 @@ export function createDockerDriver({
    * finally deletes it even when filling fails.
    */
   async function prepareRunDir(spec: RunSpec, dir: string, made: (w: LocalWork) => void): Promise<void> {
-    if (workRoot === undefined) throw new RunnerDriverError("invalid_config", "No workRoot for local I/O.");
-    workRootReady ??= ensureWorkRoot(workRoot).catch((err: unknown) => {
-      workRootReady = null;
-      throw new RunnerDriverError("docker_error", `Cannot prepare the run folders in ${workRoot}: ${errorText(err)}`, {
-        cause: err,
-      });
-    });
-    await workRootReady;
+    await prepareWorkRoot();
     checkInputFiles(spec.inputFiles);
     if ((await createRunDir(dir)) === "exists") {
       // left over by a crashed attempt — unless a container of this run still uses it
@@ -245,6 +280,21 @@ export function createDockerDriver({
       }
     }
     made({ dir });
+    await fillWork(dir, spec);
+  }
+
+  async function prepareWorkRoot(): Promise<void> {
+    if (workRoot === undefined) throw new RunnerDriverError("invalid_config", "No workRoot for local I/O.");
+    workRootReady ??= ensureWorkRoot(workRoot).catch((err: unknown) => {
+      workRootReady = null;
+      throw new RunnerDriverError("docker_error", `Cannot prepare the run folders in ${workRoot}: ${errorText(err)}`, {
+        cause: err,
+      });
+    });
+    await workRootReady;
+  }
+
+  async function fillWork(dir: string, spec: RunSpec): Promise<void> {
     try {
       const used = await fillRunDir(dir, spec, ownership);
       if (used !== ownership) {
@@ -447,6 +497,13 @@ export function createDockerDriver({
     return { dir };
   }
 
+  /** The slot folders of a warm-pool container (warm-pool-slots.ts), or null when /work is not one of ours. */
+  function slotOf(mounts: readonly { Destination: string; Source: string; Type: string }[]): SlotDirs | null {
+    if (workRoot === undefined) return null;
+    const mount = mounts.find((m) => m.Destination === WORK_DIR);
+    return mount?.Type === "bind" ? slotDirsOfMount(workRoot, mount.Source) : null;
+  }
+
   async function resume(containerId: string, spec: CollectSpec): Promise<RunOutcome> {
     const began = performance.now();
     const phases = zeroPhases();
@@ -463,25 +520,30 @@ export function createDockerDriver({
       throw error;
     }
     lastImage ??= info.Config.Image;
-    const work = localWorkOf(info, spec.runId);
+    // A warm-pool container (warm-pool-driver.ts) started long before its run: the run's clock starts at
+    // dispatch (job.json, out of the script's reach). Without a job record the job line was never sent.
+    const isPool = info.Config.Labels?.[POOL_LABEL] !== undefined;
+    const slot = isPool ? slotOf(info.Mounts) : null;
+    const job = slot ? await readSlotJob(slot) : null;
+    const work = isPool ? (slot ? { dir: slot.work, root: slot.root } : null) : localWorkOf(info, spec.runId);
     let outcome: RunOutcome | null = null;
     try {
       const status = info.State.Status;
-      if (status === "created") {
+      if (status === "created" || (isPool && job === null)) {
         // never started: its upload may be incomplete, so nothing of it is trusted; the worker may run again
         outcome = emptyOutcome(containerId, { cancelled: spec.signal?.aborted ?? false });
         return outcome;
       }
       const t = performance.now();
       let stop: StopReason = { timedOut: false, cancelled: false };
+      const startedAt = job ? job.dispatchedAt : Date.parse(info.State.StartedAt);
       if (status === "paused") await c.unpause().catch(() => undefined);
       if (status === "running" || status === "paused" || status === "restarting") {
-        const startedAt = Date.parse(info.State.StartedAt);
         const deadline = (Number.isFinite(startedAt) ? startedAt : Date.now()) + spec.timeoutMs;
         stop = await supervise(c, deadline, spec.signal);
       } else {
         // it stopped while nobody watched; a SIGKILL after the full budget can only have been our deadline
-        const runMs = Date.parse(info.State.FinishedAt) - Date.parse(info.State.StartedAt);
+        const runMs = Date.parse(info.State.FinishedAt) - startedAt;
         stop.timedOut = info.State.ExitCode === 137 && !info.State.OOMKilled && runMs >= spec.timeoutMs;
       }
       const demuxer = new StdioDemuxer(spec.caps.logBytes);
@@ -495,6 +557,8 @@ export function createDockerDriver({
       }
       phases.wait = performance.now() - t;
       outcome = await finish(c, spec, stop, demuxer, phases, work);
+      // dispatched, but the job line never reached the harness: nothing ran
+      if (isPool && neverGotJob(outcome)) outcome = emptyOutcome(containerId, { cancelled: outcome.cancelled });
       return outcome;
     } finally {
       const removeMs = await removeAll(c, work, spec.runId, info.Config.Image);
@@ -504,8 +568,6 @@ export function createDockerDriver({
       }
     }
   }
-
-  type StopReason = { timedOut: boolean; cancelled: boolean };
 
   /** Waits for the container to stop; SIGKILLs it at the deadline or on abort, then waits for the stop. */
   async function supervise(c: Docker.Container, deadlineAt: number, signal?: AbortSignal): Promise<StopReason> {
@@ -670,7 +732,7 @@ export function createDockerDriver({
     const t = performance.now();
     // container first: nothing may still write into the folder while it is deleted
     if (c) await removeQuietly(c, runId);
-    if (work) await deleteRunDir(work.dir, image, runId);
+    if (work) await deleteRunDir(work.dir, image, runId, work.root);
     return performance.now() - t;
   }
 
@@ -690,11 +752,12 @@ export function createDockerDriver({
   }
 
   /**
-   * Deletes a run folder. What a non-root server may not delete (folders the script made) is first
-   * deleted by a clean-up container running as the sandbox user. Never throws.
+   * Deletes a run folder (`root`, which is `dir` itself or, for a pool slot, the folder holding it). What a
+   * non-root server may not delete (folders the script made) is first deleted by a clean-up container
+   * running as the sandbox user with `dir` as its /work. Never throws.
    */
-  async function deleteRunDir(dir: string, image: string | undefined, runId: string): Promise<boolean> {
-    let err = await removeRunDir(dir);
+  async function deleteRunDir(dir: string, image: string | undefined, runId: string, root = dir): Promise<boolean> {
+    let err = await removeRunDir(root);
     if (err && image !== undefined) {
       log.info("runner: the server may not delete all of the run folder; deleting with a clean-up container", {
         run_id: runId,
@@ -705,7 +768,7 @@ export function createDockerDriver({
       } catch (scrubErr) {
         log.warn("runner: the clean-up container failed", { run_id: runId, error: errorText(scrubErr) });
       }
-      err = await removeRunDir(dir);
+      err = await removeRunDir(root);
     }
     if (err) {
       log.warn("runner: cannot delete the run folder; removeOrphans will retry", { run_id: runId, dir, error: err.message });
@@ -745,29 +808,52 @@ export function createDockerDriver({
   }
 
   async function findRunContainers(): Promise<RunContainer[]> {
-    let list: Docker.ContainerInfo[];
+    return (await listRunContainers()).map(({ slot: _slot, ...c }) => c);
+  }
+
+  /**
+   * Containers with the run label, plus warm-pool containers that were dispatched to a run: their labels
+   * were fixed before there was a run, so the run id is in their name (warm-pool-slots.ts).
+   */
+  async function listRunContainers(): Promise<(RunContainer & { slot: SlotDirs | null })[]> {
+    let lists: Docker.ContainerInfo[][];
     try {
-      list = await docker.listContainers({ all: true, filters: { label: [RUN_LABEL] } });
+      lists = await Promise.all([
+        docker.listContainers({ all: true, filters: { label: [RUN_LABEL] } }),
+        docker.listContainers({ all: true, filters: { label: [POOL_LABEL] } }),
+      ]);
     } catch (err) {
       throw toDriverError(err, "list run containers");
     }
-    return list.map((c) => ({
+    const [labelled = [], pooled = []] = lists;
+    const found = labelled.map((c): RunContainer & { slot: SlotDirs | null } => ({
       containerId: c.Id,
       runId: c.Labels[RUN_LABEL] ?? "",
       toolVersionId: c.Labels[TOOL_VERSION_LABEL] ?? "",
       state: c.State,
       createdAt: new Date(c.Created * 1000),
+      slot: null,
     }));
+    for (const c of pooled) {
+      const runId = runIdOfContainerName(c.Names[0]);
+      if (runId === null) continue; // idle, or never dispatched: the pool's business
+      const slot = slotOf(c.Mounts);
+      const job = slot ? await readSlotJob(slot) : null;
+      found.push({ containerId: c.Id, runId, toolVersionId: job?.toolVersionId ?? "", state: c.State, createdAt: new Date(c.Created * 1000), slot });
+    }
+    return found;
   }
 
   async function removeOrphans(knownRunIds: Iterable<string>): Promise<string[]> {
     const known = new Set(knownRunIds);
     const removed: string[] = [];
-    for (const c of await findRunContainers()) {
+    for (const c of await listRunContainers()) {
       if (known.has(c.runId)) continue;
       await removeQuietly(docker.getContainer(c.containerId), c.runId);
       // its run folder, whatever its age: the container that used it is gone
-      if (workRoot !== undefined && runIdOfDirName(c.runId) !== null) {
+      if (c.slot) {
+        await deleteRunDir(c.slot.work, lastImage, c.runId, c.slot.root);
+      } else if (workRoot !== undefined && runIdOfDirName(c.runId) !== null) {
         await deleteRunDir(join(workRoot, c.runId), lastImage, c.runId);
       }
       removed.push(c.containerId);
@@ -838,6 +924,16 @@ export function createDockerDriver({
     get localIo() {
       return useLocal;
     },
+    steps: {
+      workRoot,
+      sandboxHostConfig: (limits, workDir) => sandboxHostConfig(limits, bindMount(workDir)),
+      containerEnv,
+      ensureWorkRoot: prepareWorkRoot,
+      fillWork,
+      supervise,
+      finish,
+      removeAll,
+    },
     run,
     launch,
     resume,
@@ -849,18 +945,26 @@ export function createDockerDriver({
 }
 
 function containerName(runId: string): string {
-  return `skriptoteket-run-${runId}`;
+  return runContainerName(runId);
 }
 
 function isErrnoCode(err: unknown, code: string): boolean {
   return typeof err === "object" && err !== null && (err as { code?: unknown }).code === code;
 }
 
-function zeroPhases(): RunPhases {
+/**
+ * A pool container whose harness ended without a job (its exit code and its last words, so that a script
+ * exiting with 75 on its own is not mistaken for one that never ran).
+ */
+export function neverGotJob(outcome: Pick<RunOutcome, "exitCode" | "resultJson" | "stderr">): boolean {
+  return outcome.exitCode === NO_JOB_EXIT_CODE && outcome.resultJson === null && outcome.stderr.endsWith(`${NO_JOB_NOTE}\n`);
+}
+
+export function zeroPhases(): RunPhases {
   return { create: 0, upload: 0, start: 0, wait: 0, collect: 0, remove: 0 };
 }
 
-function emptyOutcome(containerId: string, stop: { timedOut?: boolean; cancelled?: boolean }): RunOutcome {
+export function emptyOutcome(containerId: string, stop: { timedOut?: boolean; cancelled?: boolean }): RunOutcome {
   return {
     containerId,
     started: false,
@@ -882,7 +986,7 @@ function emptyOutcome(containerId: string, stop: { timedOut?: boolean; cancelled
 }
 
 /** Resolves true when `p` settles within `ms`, false otherwise (p keeps running). */
-async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
+export async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<false>((resolve) => {
     timer = setTimeout(() => resolve(false), ms);
@@ -900,12 +1004,12 @@ async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> 
   }
 }
 
-function statusOf(err: unknown): number | undefined {
+export function statusOf(err: unknown): number | undefined {
   const code = typeof err === "object" && err !== null ? (err as { statusCode?: unknown }).statusCode : undefined;
   return typeof code === "number" ? code : undefined;
 }
 
-function daemonMessage(err: unknown): string {
+export function daemonMessage(err: unknown): string {
   const json = typeof err === "object" && err !== null ? (err as { json?: unknown }).json : undefined;
   const msg = typeof json === "object" && json !== null ? (json as { message?: unknown }).message : undefined;
   return typeof msg === "string" ? msg : errorText(err);
@@ -921,7 +1025,7 @@ function isMissingPath(err: unknown): boolean {
 
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOENT", "EACCES", "ECONNRESET", "EHOSTUNREACH", "ETIMEDOUT", "EPIPE"]);
 
-function toDriverError(err: unknown, what: string, image?: string): RunnerDriverError {
+export function toDriverError(err: unknown, what: string, image?: string): RunnerDriverError {
   if (err instanceof RunnerDriverError) return err;
   const code = typeof err === "object" && err !== null ? (err as { code?: unknown }).code : undefined;
   if (typeof code === "string" && UNREACHABLE.has(code)) {

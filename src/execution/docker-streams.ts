@@ -104,10 +104,10 @@ export class StdioDemuxer {
   }
 }
 
-/** Reads a Node-style readable to its end, feeding the demuxer; never rejects. */
+/** Reads a Node-style readable to its end, feeding the demuxer (or anything that takes chunks); never rejects. */
 export function drainInto(
   stream: NodeJS.ReadableStream,
-  demuxer: StdioDemuxer,
+  demuxer: Pick<StdioDemuxer, "push">,
 ): Promise<void> {
   return new Promise((resolve) => {
     stream.on("data", (chunk: Uint8Array | string) => {

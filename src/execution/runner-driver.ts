@@ -1,7 +1,7 @@
 // The runner driver: runs ONE tool script in a fresh, locked-down sandbox and hands back what it
-// produced (tool-contract.md §8). The queue worker is the only caller. The interface exists because a
-// second implementation is planned (a warm pool of pre-started containers); the Docker implementation
-// is docker-driver.ts.
+// produced (tool-contract.md §8). The queue worker is the only caller. Two implementations:
+// docker-driver.ts (a fresh container per run) and warm-pool-driver.ts (containers started ahead and
+// used once each, `[runner] warm_pool`; it hands what it cannot serve to the Docker driver).
 //
 // Life of a run, as the worker sees it:
 //   const outcome = await driver.run({ ...spec, onContainerCreated: (id) => persistContainerId(runId, id) });
