@@ -1,9 +1,11 @@
-// End to end on SQLite: the HTTP API, the real in-process worker and Docker with the runner image.
+// End to end on SQLite (PostgreSQL with SKRIPTOTEKET_TEST_STORE=postgres): the HTTP API, the real
+// in-process worker and Docker with the runner image.
 // Submit with a file → follow the events → read the payload and download the artifact → continue
 // with an action → a stale action is refused → cancel a running run. Skipped (with a note) when Docker
 // or the runner image is not available on this machine.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Browser } from "../identity/test-app";
+import { processTestStoreKind } from "../store/test-db";
 import { startRunWorkers } from "./run-workers";
 import type { WorkerHandle } from "./worker";
 import { createRunsTestApp, runForm, type RunsTestApp } from "./runs.test-app";
@@ -46,14 +48,16 @@ def run_tool(input_dir, output_dir):
 
 const TERMINAL = ["succeeded", "failed", "timed_out", "cancelled"];
 
-describe.skipIf(!dockerReady)("a run end to end with the real worker and Docker (SQLite)", () => {
+const storeKind = processTestStoreKind();
+
+describe.skipIf(!dockerReady)(`a run end to end with the real worker and Docker (${storeKind})`, () => {
   let t: RunsTestApp;
   let worker: WorkerHandle;
   let user: Browser;
   let base = "";
 
   beforeAll(async () => {
-    t = await createRunsTestApp("sqlite", { pollMs: 100 });
+    t = await createRunsTestApp(storeKind, { pollMs: 100 });
     await t.addTool({
       slug: "e2e",
       source: SOURCE,

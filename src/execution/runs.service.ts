@@ -21,7 +21,7 @@ import type { ExecutionDeps } from "./execution.deps";
 import { normalizeNextActions } from "./payload.rules";
 import { RUN_TEXT, systemSummary } from "./run-messages";
 import { RunErrors, withValues } from "./runs.errors";
-import type { ArtifactRecord, RunKind, RunListFilter, RunRecord, RunStatus } from "./runs.repository";
+import type { ArtifactRecord, RunKind, RunRecord, RunStatus } from "./runs.repository";
 import { isStaleRevision } from "./state.rules";
 import { sanitizeUploadNames } from "./upload-names.rules";
 
@@ -274,12 +274,7 @@ export async function getRunView(deps: ExecutionDeps, viewer: AuthUser, runId: s
   return view;
 }
 
-export type RunListQuery = Omit<RunListFilter, "userId">;
-
-/** The viewer's own runs, newest first (history; the UI of issue 4 builds on it). */
-export async function listOwnRuns(deps: ExecutionDeps, viewer: AuthUser, query: RunListQuery) {
-  return deps.runs.listRuns({ ...query, userId: viewer.id });
-}
+// The viewer's run history (list, delete, rerun, downloads together): run-history.service.ts.
 
 // ---------- cancel ----------
 

@@ -21,7 +21,8 @@ export type IdentityRepositories = {
 };
 
 export type IdentityDeps = IdentityRepositories & {
-  config: Pick<Config, "server" | "auth">;
+  /** storage: the upload limits GET /api/v1/meta tells the UI. */
+  config: Pick<Config, "server" | "auth" | "storage">;
   mailer: Mailer;
   log: Logger;
   metrics: Pick<Metrics, "logins">;
@@ -55,7 +56,7 @@ export function createIdentityRepositories(store: Store): IdentityRepositories {
 
 export type CreateIdentityDepsOptions = {
   store: Store;
-  config: Pick<Config, "server" | "auth" | "email">;
+  config: Pick<Config, "server" | "auth" | "email" | "storage">;
   log: Logger;
   metrics: Pick<Metrics, "logins">;
   /** Defaults to the provider named in [email]. */
@@ -67,7 +68,7 @@ export type CreateIdentityDepsOptions = {
 export function createIdentityDeps({ store, config, log, metrics, mailer, now, version }: CreateIdentityDepsOptions): IdentityDeps {
   return {
     ...createIdentityRepositories(store),
-    config: { server: config.server, auth: config.auth },
+    config: { server: config.server, auth: config.auth, storage: config.storage },
     mailer: mailer ?? createMailer(config.email, log),
     log,
     metrics,

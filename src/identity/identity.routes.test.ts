@@ -30,7 +30,15 @@ for (const kind of testStoreKinds()) {
       test("GET /meta tells the UI the site's settings", async () => {
         const r = await h.browser().get(`${API}/meta`);
         expect(r.status).toBe(200);
-        expect(r.body).toEqual({ default_locale: "sv", registration: "domains", allowed_domains: ["skola.se"], version: "9.9.9-test" });
+        expect(r.body).toEqual({
+          default_locale: "sv",
+          registration: "domains",
+          allowed_domains: ["skola.se"],
+          version: "9.9.9-test",
+          max_upload_mb: h.config.storage.max_upload_mb,
+          max_upload_files: h.config.storage.max_upload_files,
+        });
+        expect(r.body.max_upload_mb).toBeGreaterThan(0);
       });
 
       test("GET /auth/csrf without a session sets the pre-session cookie and returns the same token, stable across calls", async () => {

@@ -45,6 +45,9 @@ export function identityRoutes(ctx: HttpContextPlugin, deps: IdentityDeps) {
         registration: deps.config.auth.registration,
         allowed_domains: deps.config.auth.allowed_domains,
         version: deps.version,
+        // shown next to the file picker, so a teacher learns the limits before uploading
+        max_upload_mb: deps.config.storage.max_upload_mb,
+        max_upload_files: deps.config.storage.max_upload_files,
       }),
       { permission: "public", response: MetaResponse, detail: { summary: "Site facts the UI needs before login", tags: ["meta"] } },
     )

@@ -34,6 +34,8 @@ export const MetaResponse = t.Object({
   registration: t.Union([t.Literal("closed"), t.Literal("open"), t.Literal("domains")]),
   allowed_domains: t.Array(t.String()),
   version: t.String(),
+  max_upload_mb: t.Number({ description: "[storage] max_upload_mb: the most one run's uploads may weigh together" }),
+  max_upload_files: t.Integer({ description: "[storage] max_upload_files: the most files one run may take" }),
 });
 export const CsrfResponse = t.Object({ csrf_token: t.String() });
 export const LoginBody = t.Object({ email: Email, password: Password });

@@ -104,6 +104,8 @@ export async function installMockApi(context: BrowserContext, options: MockApiOp
         registration: options.registration ?? "domains",
         allowed_domains: options.allowedDomains ?? ["skola.se", "kommun.se"],
         version: "0.1.0-mock",
+        max_upload_mb: 1,
+        max_upload_files: 4,
       });
     }
     if (method === "GET" && path === "/api/v1/auth/csrf") return reply(200, { csrf_token: me ? csrfToken : newToken() });

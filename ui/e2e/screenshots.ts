@@ -6,6 +6,7 @@ import { mkdir } from "node:fs/promises";
 import { openBrowser } from "../../scripts/e2e/browser";
 import { startUiServer } from "../../scripts/e2e/ui-server";
 import { installMockApi } from "./mock-api";
+import { installMockToolsApi } from "./mock-tools-api";
 
 const width = Number(process.argv[2] ?? "1280");
 const outDir = process.argv[3] ?? "/tmp/skriptoteket-shots";
@@ -15,7 +16,8 @@ const ui = await startUiServer();
 const browser = await openBrowser(ui.url, { viewport: { width, height: 900 } });
 browser.allowHttpError("GET", "/api/v1/auth/me", 401);
 browser.allowHttpError("POST", "/api/v1/auth/verify-email", 400);
-await installMockApi(browser.context, { extraUsers: 40 });
+const mock = await installMockApi(browser.context, { extraUsers: 40 });
+await installMockToolsApi(browser.context, mock);
 const page = browser.page;
 
 async function shot(name: string) {

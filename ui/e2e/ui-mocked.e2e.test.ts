@@ -7,6 +7,7 @@ import type { Page } from "playwright-core";
 import { openBrowser, type BrowserSession } from "../../scripts/e2e/browser";
 import { startUiServer, type UiServer } from "../../scripts/e2e/ui-server";
 import { installMockApi, type MockApi } from "./mock-api";
+import { installMockToolsApi } from "./mock-tools-api";
 
 // Browser tests are slow on a shared 2-core machine: explicit limits (bunfig's [test] timeout is not applied).
 const TEST_TIMEOUT = 90_000;
@@ -30,6 +31,8 @@ async function open(viewport = { width: 1280, height: 900 }) {
   // The UI asks who is logged in at start-up; before login that is a 401 by design.
   browser.allowHttpError("GET", "/api/v1/auth/me", 401);
   mock = await installMockApi(browser.context, { extraUsers: 40 });
+  // The start page lists tools (catalog API).
+  await installMockToolsApi(browser.context, mock);
   page = browser.page;
 }
 

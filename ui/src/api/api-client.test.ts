@@ -35,6 +35,25 @@ const errorJson = (status: number, code: string, details: unknown = null) =>
   json(status, { error: { code, message: `server says ${code}`, details }, request_id: "req-1" });
 
 describe("ApiClient", () => {
+  test("a multipart request sends the FormData as it is, with the CSRF token and no JSON content type", async () => {
+    const bodies: unknown[] = [];
+    const server = fakeServer([json(200, { csrf_token: "t1" }), json(202, { run_id: "r1" })]);
+    const client = new ApiClient({
+      locale: () => "sv",
+      fetch: (async (input: RequestInfo | URL, init?: RequestInit) => {
+        bodies.push(init?.body);
+        return server.fetch(input, init);
+      }) as typeof fetch,
+    });
+    const form = new FormData();
+    form.append("inputs", "{}");
+    form.append("files", new File(["a;b"], "elever.csv"));
+    expect(await client.request("POST", "/api/v1/tools/betyg/run", { form })).toEqual({ run_id: "r1" });
+    expect(bodies[1]).toBe(form);
+    expect(server.seen[1]?.headers["x-csrf-token"]).toBe("t1");
+    expect(server.seen[1]?.headers["content-type"]).toBeUndefined();
+  });
+
   test("GET sends JSON Accept, the UI language and same-origin credentials, and no CSRF token", async () => {
     const server = fakeServer([json(200, { ok: 1 })]);
     const client = new ApiClient({ locale: () => "en", fetch: server.fetch });

@@ -9,6 +9,8 @@ export interface RequestOptions {
   query?: Record<string, QueryValue>;
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as multipart/form-data (file uploads); the browser sets the content type with its boundary. */
+  form?: FormData;
 }
 
 export interface ApiClientOptions {
@@ -92,7 +94,7 @@ export class ApiClient {
       Accept: "application/json",
       "Accept-Language": this.options.locale(),
     };
-    if (options.body !== undefined) headers["Content-Type"] = "application/json";
+    if (options.body !== undefined && options.form === undefined) headers["Content-Type"] = "application/json";
     if (csrfToken !== null) headers["X-CSRF-Token"] = csrfToken;
 
     const doFetch = this.options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -102,7 +104,7 @@ export class ApiClient {
         method,
         headers,
         credentials: "same-origin",
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body: options.form ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
       });
     } catch (cause) {
       throw ApiError.network(cause);

@@ -27,6 +27,9 @@ export interface Meta {
   registration: RegistrationMode;
   allowed_domains: string[];
   version: string;
+  /** Upload limits of one run ([storage] in the server's config), shown before a teacher uploads. */
+  max_upload_mb: number;
+  max_upload_files: number;
 }
 
 export interface Paged<T> {

@@ -107,3 +107,18 @@ describe("errorText", () => {
     expect(errorText(ApiError.network(new TypeError("Failed to fetch")))).toBe(en["error.network"]);
   });
 });
+
+describe("formatting", () => {
+  test("sizes and durations in the UI language", async () => {
+    const { formatBytes, formatDuration } = await import("./format");
+    await applyLocale("sv", { remember: false });
+    expect(formatBytes(950)).toBe("950 B");
+    expect(formatBytes(12_500)).toBe("12,5 kB");
+    expect(formatDuration(300)).toBe("0 s");
+    expect(formatDuration(125_000)).toBe("2 min, 5 s");
+    expect(formatDuration(3_780_000)).toBe("1 tim, 3 min");
+    await applyLocale("en", { remember: false });
+    expect(formatBytes(3_250_000)).toBe("3.3 MB");
+    expect(formatDuration(8_000)).toBe("8 secs");
+  });
+});

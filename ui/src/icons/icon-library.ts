@@ -24,6 +24,31 @@ import userCheck from "@fortawesome/fontawesome-free/svgs/solid/user-check.svg?u
 import userSlash from "@fortawesome/fontawesome-free/svgs/solid/user-slash.svg?url";
 import usersGear from "@fortawesome/fontawesome-free/svgs/solid/users-gear.svg?url";
 import xmark from "@fortawesome/fontawesome-free/svgs/solid/xmark.svg?url";
+import arrowDown from "@fortawesome/fontawesome-free/svgs/solid/arrow-down.svg?url";
+import arrowRight from "@fortawesome/fontawesome-free/svgs/solid/arrow-right.svg?url";
+import arrowUp from "@fortawesome/fontawesome-free/svgs/solid/arrow-up.svg?url";
+import bookOpen from "@fortawesome/fontawesome-free/svgs/solid/book-open.svg?url";
+import circleStop from "@fortawesome/fontawesome-free/svgs/solid/circle-stop.svg?url";
+import clockRotateLeft from "@fortawesome/fontawesome-free/svgs/solid/clock-rotate-left.svg?url";
+import download from "@fortawesome/fontawesome-free/svgs/solid/download.svg?url";
+import fileArrowUp from "@fortawesome/fontawesome-free/svgs/solid/file-arrow-up.svg?url";
+import fileCsv from "@fortawesome/fontawesome-free/svgs/solid/file-csv.svg?url";
+import fileExcel from "@fortawesome/fontawesome-free/svgs/solid/file-excel.svg?url";
+import fileZipper from "@fortawesome/fontawesome-free/svgs/solid/file-zipper.svg?url";
+import house from "@fortawesome/fontawesome-free/svgs/solid/house.svg?url";
+import pen from "@fortawesome/fontawesome-free/svgs/solid/pen.svg?url";
+import play from "@fortawesome/fontawesome-free/svgs/solid/play.svg?url";
+import plus from "@fortawesome/fontawesome-free/svgs/solid/plus.svg?url";
+import rotateRight from "@fortawesome/fontawesome-free/svgs/solid/rotate-right.svg?url";
+import sliders from "@fortawesome/fontawesome-free/svgs/solid/sliders.svg?url";
+import sort from "@fortawesome/fontawesome-free/svgs/solid/sort.svg?url";
+import sortDown from "@fortawesome/fontawesome-free/svgs/solid/sort-down.svg?url";
+import sortUp from "@fortawesome/fontawesome-free/svgs/solid/sort-up.svg?url";
+import starSolid from "@fortawesome/fontawesome-free/svgs/solid/star.svg?url";
+import tags from "@fortawesome/fontawesome-free/svgs/solid/tags.svg?url";
+import file from "@fortawesome/fontawesome-free/svgs/regular/file.svg?url";
+import starRegular from "@fortawesome/fontawesome-free/svgs/regular/star.svg?url";
+import trashCan from "@fortawesome/fontawesome-free/svgs/regular/trash-can.svg?url";
 import circleQuestion from "@fortawesome/fontawesome-free/svgs/regular/circle-question.svg?url";
 import circleXmark from "@fortawesome/fontawesome-free/svgs/regular/circle-xmark.svg?url";
 import copy from "@fortawesome/fontawesome-free/svgs/regular/copy.svg?url";
@@ -32,7 +57,33 @@ import eyeSlash from "@fortawesome/fontawesome-free/svgs/regular/eye-slash.svg?u
 
 /** Icons the app's own markup may name in `<wa-icon name="…">`. */
 const APP_ICONS = {
+  "arrow-down": arrowDown,
   "arrow-left": arrowLeft,
+  "arrow-right": arrowRight,
+  "arrow-up": arrowUp,
+  "book-open": bookOpen,
+  "circle-stop": circleStop,
+  "clock-rotate-left": clockRotateLeft,
+  download,
+  file,
+  "file-arrow-up": fileArrowUp,
+  "file-csv": fileCsv,
+  "file-excel": fileExcel,
+  "file-zipper": fileZipper,
+  house,
+  pen,
+  play,
+  plus,
+  "rotate-right": rotateRight,
+  sliders,
+  sort,
+  "sort-down": sortDown,
+  "sort-up": sortUp,
+  star: starSolid,
+  "star-outline": starRegular,
+  tags,
+  "trash-can": trashCan,
+  xmark,
   "circle-check": circleCheck,
   "circle-exclamation": circleExclamation,
   "circle-info": circleInfo,

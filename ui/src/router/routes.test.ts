@@ -51,6 +51,25 @@ describe("decideAccess", () => {
     expect(decideAccess(route("home"), null, "/")).toEqual({ kind: "redirect", to: "/login" });
   });
 
+  test("the taxonomy page is for admins and superusers", () => {
+    for (const role of ["user", "contributor"] as const) {
+      expect(decideAccess(route("admin-taxonomy"), user(role), "/admin/taxonomy")).toEqual({ kind: "forbidden" });
+    }
+    for (const role of ["admin", "superuser"] as const) {
+      expect(decideAccess(route("admin-taxonomy"), user(role), "/admin/taxonomy")).toEqual({ kind: "show" });
+    }
+    expect(decideAccess(route("admin-taxonomy"), null, "/admin/taxonomy")).toEqual({ kind: "redirect", to: "/login?next=%2Fadmin%2Ftaxonomy" });
+  });
+
+  test("catalog, tool, runs and run pages need a login and match their paths", () => {
+    expect(matchRoute("/tools")).toMatchObject({ route: { name: "catalog" }, params: {} });
+    expect(matchRoute("/tools/betyg-%C3%A5k9")).toMatchObject({ route: { name: "tool" }, params: { slug: "betyg-åk9" } });
+    expect(matchRoute("/runs")).toMatchObject({ route: { name: "runs" } });
+    expect(matchRoute("/runs/0193")).toMatchObject({ route: { name: "run" }, params: { id: "0193" } });
+    expect(decideAccess(route("tool"), null, "/tools/betyg")).toEqual({ kind: "redirect", to: "/login?next=%2Ftools%2Fbetyg" });
+    expect(decideAccess(route("runs"), user("user"), "/runs")).toEqual({ kind: "show" });
+  });
+
   test("admin pages are forbidden below superuser and shown to superusers", () => {
     for (const role of ["user", "contributor", "admin"] as const) {
       expect(decideAccess(route("admin-user"), user(role), "/admin/users/1")).toEqual({ kind: "forbidden" });

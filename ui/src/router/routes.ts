@@ -3,9 +3,9 @@ import type { MessageId } from "../i18n/en";
 
 /**
  * Who may open a route: anyone; only people who are NOT logged in (login, register: a logged-in user
- * is sent home); any logged-in user; superusers only.
+ * is sent home); any logged-in user; admins and superusers; superusers only.
  */
-export type Access = "public" | "guest" | "user" | "superuser";
+export type Access = "public" | "guest" | "user" | "admin" | "superuser";
 
 export type RouteName =
   | "home"
@@ -15,8 +15,13 @@ export type RouteName =
   | "forgot-password"
   | "reset-password"
   | "profile"
+  | "catalog"
+  | "tool"
+  | "runs"
+  | "run"
   | "admin-users"
   | "admin-user"
+  | "admin-taxonomy"
   | "not-found";
 
 /** Page titles are messages without placeholders. */
@@ -40,8 +45,13 @@ export const ROUTES: readonly RouteDef[] = [
   { name: "forgot-password", path: "/forgot-password", access: "public", title: "title.forgot_password" },
   { name: "reset-password", path: "/reset-password", access: "public", title: "title.reset_password" },
   { name: "profile", path: "/profile", access: "user", title: "title.profile" },
+  { name: "catalog", path: "/tools", access: "user", title: "title.catalog" },
+  { name: "tool", path: "/tools/:slug", access: "user", title: "title.tool" },
+  { name: "runs", path: "/runs", access: "user", title: "title.runs" },
+  { name: "run", path: "/runs/:id", access: "user", title: "title.run" },
   { name: "admin-users", path: "/admin/users", access: "superuser", title: "title.admin_users" },
   { name: "admin-user", path: "/admin/users/:id", access: "superuser", title: "title.admin_user" },
+  { name: "admin-taxonomy", path: "/admin/taxonomy", access: "admin", title: "title.admin_taxonomy" },
 ];
 
 export const NOT_FOUND_ROUTE: RouteDef = { name: "not-found", path: "*", access: "public", title: "title.not_found" };
@@ -97,6 +107,9 @@ export function decideAccess(route: RouteDef, user: User | null, here: string): 
       return user ? { kind: "redirect", to: "/" } : { kind: "show" };
     case "user":
       return user ? { kind: "show" } : { kind: "redirect", to: loginPath(here) };
+    case "admin":
+      if (!user) return { kind: "redirect", to: loginPath(here) };
+      return user.role === "admin" || user.role === "superuser" ? { kind: "show" } : { kind: "forbidden" };
     case "superuser":
       if (!user) return { kind: "redirect", to: loginPath(here) };
       return user.role === "superuser" ? { kind: "show" } : { kind: "forbidden" };

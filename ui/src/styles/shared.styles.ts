@@ -31,6 +31,13 @@ export const pageStyles = css`
     margin: 0 0 var(--wa-space-m);
   }
 
+  /* Phones: long Swedish compounds (tool names) fit on a line more often. */
+  @media (max-width: 30rem) {
+    h1 {
+      font-size: var(--wa-font-size-xl);
+    }
+  }
+
   /* The h1 receives focus after a route change (tabindex=-1); a ring there only distracts mouse users. */
   h1:focus {
     outline: none;

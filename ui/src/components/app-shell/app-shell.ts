@@ -116,11 +116,20 @@ export class SkApp extends SkElement {
                 <nav aria-label=${t("shell.nav_label")}>
                   <ul>
                     <li>
-                      <a href="/" aria-current=${routeName === "home" ? "page" : nothing}>${t("nav.tools")}</a>
+                      <a href="/" aria-current=${routeName === "home" ? "page" : nothing}>${t("nav.home")}</a>
                     </li>
-                    ${session.isSuperuser()
+                    <li>
+                      <a href="/tools" aria-current=${routeName === "catalog" || routeName === "tool" ? "page" : nothing}>${t("nav.tools")}</a>
+                    </li>
+                    <li>
+                      <a href="/runs" aria-current=${routeName === "runs" || routeName === "run" ? "page" : nothing}>${t("nav.runs")}</a>
+                    </li>
+                    ${user.role === "admin" || user.role === "superuser"
                       ? html`<li>
-                          <a href="/admin/users" aria-current=${routeName?.startsWith("admin-") ? "page" : nothing}>
+                          <a
+                            href=${session.isSuperuser() ? "/admin/users" : "/admin/taxonomy"}
+                            aria-current=${routeName?.startsWith("admin-") ? "page" : nothing}
+                          >
                             <wa-icon name="users-gear"></wa-icon>${t("nav.admin")}
                           </a>
                         </li>`

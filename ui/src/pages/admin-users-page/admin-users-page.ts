@@ -19,6 +19,7 @@ import { pageStyles, tableStyles } from "../../styles/shared.styles";
 import { ADMIN_USERS_PAGE_SIZE, adminUsersPath, parseAdminUsersQuery, type AdminUsersQuery } from "./admin-users-query";
 import { adminUsersPageStyles } from "./admin-users-page.styles";
 import { changeActive, changeRole, type ActionOutcome } from "./user-admin-actions";
+import "../../components/admin-nav/admin-nav";
 import "../../components/confirm-dialog/confirm-dialog";
 import "../../components/reset-password-dialog/reset-password-dialog";
 import "../../components/role-select/role-select";
@@ -95,6 +96,7 @@ export class SkAdminUsersPage extends SkElement {
     return html`
       <div class="page wide">
         <h1 tabindex="-1">${t("title.admin_users")}</h1>
+        <sk-admin-nav current="users"></sk-admin-nav>
         <form class="filters" role="search" aria-label=${t("admin.users.filters")} @submit=${this.onSearchSubmit}>
           <wa-input
             type="search"

@@ -1,0 +1,60 @@
+import { css, html, nothing } from "lit";
+import { customElement, property } from "lit/decorators.js";
+import { session, SessionController } from "../../session/session";
+import { t } from "../../i18n/t";
+import { SkElement } from "../sk-element/sk-element";
+
+/**
+ * @summary Links between the administration pages the signed-in user may open (users: superusers;
+ * professions and categories: admins and superusers). Renders nothing when there is only one.
+ */
+@customElement("sk-admin-nav")
+export class SkAdminNav extends SkElement {
+  static override styles = css`
+    ul {
+      display: flex;
+      flex-wrap: wrap;
+      gap: var(--wa-space-xs) var(--wa-space-l);
+      list-style: none;
+      margin: 0 0 var(--wa-space-l);
+      padding: 0;
+      border-bottom: var(--wa-border-width-s) solid var(--wa-color-surface-border);
+    }
+    a {
+      display: inline-block;
+      padding: var(--wa-space-2xs) 0 var(--wa-space-xs);
+      color: var(--wa-color-text-link);
+      text-decoration: none;
+      border-bottom: 3px solid transparent;
+    }
+    a[aria-current="page"] {
+      border-bottom-color: currentColor;
+      font-weight: var(--wa-font-weight-semibold);
+      color: var(--wa-color-text-normal);
+    }
+    a:focus-visible {
+      outline: var(--wa-focus-ring);
+      outline-offset: var(--wa-focus-ring-offset);
+    }
+  `;
+
+  /** The page showing the menu. */
+  @property() current: "users" | "taxonomy" = "users";
+  private readonly sessionState = new SessionController(this);
+
+  override render() {
+    if (!this.sessionState.user || !session.isSuperuser()) return nothing;
+    return html`<nav aria-label=${t("admin.nav_label")}>
+      <ul>
+        <li><a href="/admin/users" aria-current=${this.current === "users" ? "page" : nothing}>${t("title.admin_users")}</a></li>
+        <li><a href="/admin/taxonomy" aria-current=${this.current === "taxonomy" ? "page" : nothing}>${t("title.admin_taxonomy")}</a></li>
+      </ul>
+    </nav>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "sk-admin-nav": SkAdminNav;
+  }
+}
