@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything CI runs, on a fresh Debian/Ubuntu machine with only node and npm (or a developer's):
-# installs what is missing (bun, PostgreSQL, Chromium; Docker when runner tests exist), builds
+# installs what is missing (bun, PostgreSQL, Chromium, promtool; Docker when runner tests exist), builds
 # dist/skriptoteket (browser and start-up tests run the real binary), then runs the type checks
 # and all tests. The last line printed is `N passed, N failed, N skipped`; the exit code is 0
 # only when everything passed.
@@ -15,6 +15,7 @@ source scripts/lib/common.sh
 source scripts/lib/ensure-bun.sh
 source scripts/lib/ensure-postgres.sh
 source scripts/lib/ensure-chromium.sh
+source scripts/lib/ensure-promtool.sh
 source scripts/lib/ensure-docker.sh
 
 # If set-up dies before the tests run, still close with the summary line CI reads.
@@ -32,6 +33,7 @@ trap on_exit EXIT
 ensure_bun
 ensure_postgres
 ensure_chromium
+ensure_promtool
 if [[ "${WITH_DOCKER:-0}" == 1 || -f runner/build-image.sh ]]; then
   ensure_docker
   # The execution tests run real containers of the runner image; built from Debian packages

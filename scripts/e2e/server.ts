@@ -1,6 +1,8 @@
 // Starts the BUILT binary (dist/skriptoteket serve) for browser tests: a free 127.0.0.1 port, a fresh
 // temporary data_dir, a TOML file with e-mail going to the log, and users created through the CLI
-// exactly as an operator would (`skriptoteket user create …`).
+// exactly as an operator would (`skriptoteket user create …`). The store is SQLite in data_dir, or with
+// SKRIPTOTEKET_TEST_STORE=postgres (scripts/test.ts's second pass) a fresh PostgreSQL database of its
+// own ([database] url), dropped by stop().
 //
 //   const server = await startServer({ auth: { registration: "open" } });
 //   await server.createUser({ email: "a@skola.se", role: "superuser", password: "…" });
@@ -10,6 +12,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { createEmptyPgDatabase, processTestStoreKind, type TestStoreKind } from "../../src/store/test-db";
 
 /** The binary under test: dist/skriptoteket, or $SKRIPTOTEKET_BINARY (e.g. a build kept elsewhere). */
 export const BINARY = process.env.SKRIPTOTEKET_BINARY || resolve(import.meta.dir, "..", "..", "dist", "skriptoteket");
@@ -25,6 +28,7 @@ export interface RunningServer {
   url: string;
   configPath: string;
   dataDir: string;
+  store: TestStoreKind;
   createUser(user: { email: string; role: "user" | "contributor" | "admin" | "superuser"; password: string }): Promise<void>;
   /** The server's output so far (JSON log lines; e-mails with provider "log" are there too). */
   log(): string;
@@ -47,6 +51,8 @@ function toml(sections: Record<string, Record<string, TomlValue>>): string {
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: build it first with scripts/build.sh`);
+  const store = processTestStoreKind();
+  const pg = store === "postgres" ? await createEmptyPgDatabase() : null;
   const dataDir = await mkdtemp(join(tmpdir(), "skriptoteket-e2e-"));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -55,6 +61,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     server: { listen: `127.0.0.1:${port}`, public_url: url },
     storage: { data_dir: join(dataDir, "data") },
     email: { provider: "log" },
+    ...(pg ? { database: { url: pg.url } } : {}),
   };
   for (const [section, keys] of Object.entries(options)) sections[section] = { ...sections[section], ...keys };
   await writeFile(configPath, toml(sections));
@@ -70,7 +77,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
   const deadline = Date.now() + 15_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`skriptoteket serve exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      await pg?.drop();
+      throw new Error(`skriptoteket serve exited with ${child.exitCode}:\n${output}`);
+    }
     try {
       if ((await fetch(`${url}/healthz`)).ok) break;
     } catch {
@@ -78,6 +88,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     if (Date.now() > deadline) {
       child.kill();
+      await pg?.drop();
       throw new Error(`skriptoteket serve did not answer /healthz within 15 s:\n${output}`);
     }
     await Bun.sleep(50);
@@ -87,6 +98,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url,
     configPath,
     dataDir,
+    store,
     async createUser({ email, role, password }) {
       const cli = Bun.spawn([BINARY, "user", "create", "--email", email, "--role", role, "--password", password, "--config", configPath], {
         stdout: "pipe",
@@ -100,6 +112,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     async stop() {
       child.kill("SIGTERM");
       await child.exited;
+      await pg?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  addSummaries,
   exitCodeFor,
   formatSummary,
+  honoursTestStore,
   parseBunConsoleTotals,
   parseJunitTotals,
   summarize,
@@ -175,4 +177,22 @@ test("the parsers read what this bun version really writes", () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+describe("the PostgreSQL pass", () => {
+  test("addSummaries adds every count", () => {
+    expect(addSummaries({ passed: 10, failed: 1, skipped: 2, testsRan: 9 }, { passed: 3, failed: 0, skipped: 1, testsRan: 3 })).toEqual({ passed: 13, failed: 1, skipped: 3, testsRan: 12 });
+  });
+  test("honoursTestStore finds files that call processTestStoreKind or start the binary via e2e/server", () => {
+    // built from parts, so this file does not look like such a test file itself
+    const call = ["processTestStoreKind", "()"].join("");
+    const importFrom = (path: string) => `import { startServer, type RunningServer } from "${path}";`;
+    expect(honoursTestStore(`const kind = ${call};`)).toBe(true);
+    expect(honoursTestStore(importFrom("../../scripts/e2e/server"))).toBe(true);
+    expect(honoursTestStore(importFrom("./e2e/server"))).toBe(true);
+    // other helpers, and files that merely declare or mention the names, do not count
+    expect(honoursTestStore(importFrom("../../scripts/e2e/ui-server"))).toBe(false);
+    expect(honoursTestStore(`export function ${call}: TestStoreKind {`)).toBe(false);
+    expect(honoursTestStore('const kinds = testStoreKinds(); // "sqlite" | "postgres"')).toBe(false);
+  });
 });

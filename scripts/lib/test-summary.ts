@@ -78,6 +78,19 @@ export function summarize(input: {
   return { passed, failed, skipped, testsRan };
 }
 
+/** The totals of two bun passes (scripts/test.ts runs the process-level tests again on PostgreSQL). */
+export function addSummaries(a: Summary, b: Summary): Summary {
+  return { passed: a.passed + b.passed, failed: a.failed + b.failed, skipped: a.skipped + b.skipped, testsRan: a.testsRan + b.testsRan };
+}
+
+/**
+ * Whether a test file runs the server as a process on a store it picks from SKRIPTOTEKET_TEST_STORE:
+ * it calls processTestStoreKind (src/store/test-db.ts) or starts the binary through scripts/e2e/server.ts.
+ */
+export function honoursTestStore(source: string): boolean {
+  return /(?<!function\s+)\bprocessTestStoreKind\(/.test(source) || /from\s+"[./]*(?:scripts\/)?e2e\/server"/.test(source);
+}
+
 /** The closing line, exactly as CI expects it. */
 export function formatSummary(s: Summary): string {
   return `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`;

@@ -5,12 +5,14 @@
 //
 // The tool comes in through the real `tool import` command; runs are queued straight into the store
 // (the same createQueuedRun the HTTP API uses), so the test depends only on the worker side.
+// The store is SQLite, or a fresh PostgreSQL database with SKRIPTOTEKET_TEST_STORE=postgres.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createLogger } from "../log/logger";
-import { openSqlite, type SqliteStore } from "../store/db";
+import { openPostgres, openSqlite, type Store } from "../store/db";
+import { createEmptyPgDatabase, processTestStoreKind } from "../store/test-db";
 import { createDockerDriver } from "./docker-driver";
 import { createRunsRepository, type RunRecord } from "./runs.repository";
 import { insertTestUser, queueTestRun, type TestTool } from "./test-runs";
@@ -19,17 +21,24 @@ import { CONTRACT_TOOL_DIR, dockerAvailability, TEST_DOCKER_HOST, TEST_IMAGE, wa
 const { skip } = await dockerAvailability("crash-safety.test.ts");
 const ROOT = resolve(import.meta.dir, "../..");
 const driver = createDockerDriver({ dockerHost: TEST_DOCKER_HOST, log: createLogger({ level: "error" }) });
+const storeKind = processTestStoreKind();
+
+/** The first row of a query, on either dialect (quoted aliases keep their case in PostgreSQL). */
+async function firstRow<T>(store: Store, text: string): Promise<T> {
+  return store.dialect === "sqlite" ? (store.sqlite.query(text).get() as T) : ((await store.sql.unsafe(text))[0] as T);
+}
 
 /** The process under test: `serve`, whose in-process workers run the queue (the same ones `worker` runs). */
 function serverArgv(config: string): string[] {
   return ["bun", "src/main.ts", "serve", "--config", config];
 }
 
-describe.skipIf(skip)("crash safety: kill -9 with runs running and queued, then restart", () => {
+describe.skipIf(skip)(`crash safety (${storeKind}): kill -9 with runs running and queued, then restart`, () => {
   const dir = mkdtempSync(join(tmpdir(), "skt-crash-"));
   const config = join(dir, "skriptoteket.toml");
   const logFile = (n: number) => join(dir, `server-${n}.log`);
-  let store: SqliteStore;
+  let store: Store;
+  let pg: Awaited<ReturnType<typeof createEmptyPgDatabase>> = null;
   let server: ReturnType<typeof Bun.spawn> | null = null;
   const runIds: string[] = [];
 
@@ -38,6 +47,7 @@ describe.skipIf(skip)("crash safety: kill -9 with runs running and queued, then 
   }
 
   beforeAll(async () => {
+    if (storeKind === "postgres") pg = await createEmptyPgDatabase();
     writeFileSync(
       config,
       [
@@ -45,6 +55,7 @@ describe.skipIf(skip)("crash safety: kill -9 with runs running and queued, then 
         'listen = "127.0.0.1:0"',
         "[storage]",
         `data_dir = ${JSON.stringify(join(dir, "data"))}`,
+        ...(pg ? ["[database]", `url = ${JSON.stringify(pg.url)}`] : []),
         "[runner]",
         `image = ${JSON.stringify(TEST_IMAGE)}`,
         `docker_host = ${JSON.stringify(TEST_DOCKER_HOST)}`,
@@ -58,7 +69,7 @@ describe.skipIf(skip)("crash safety: kill -9 with runs running and queued, then 
     );
     const imported = Bun.spawnSync(["bun", "src/main.ts", "tool", "import", CONTRACT_TOOL_DIR, "--publish", "--config", config], { cwd: ROOT });
     if (imported.exitCode !== 0) throw new Error(`tool import failed: ${imported.stderr.toString()}`);
-    store = openSqlite(join(dir, "data", "skriptoteket.db"));
+    store = pg ? openPostgres(pg.url, 2) : openSqlite(join(dir, "data", "skriptoteket.db"));
   });
 
   afterAll(async () => {
@@ -71,12 +82,13 @@ describe.skipIf(skip)("crash safety: kill -9 with runs running and queued, then 
       await driver.docker.getContainer(c.containerId).remove({ force: true, v: true }).catch(() => undefined);
     }
     await store?.close();
+    await pg?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
 
   test("every run ends terminal, adopted or requeued, queued ones still run, no container left", async () => {
     const runs = createRunsRepository(store);
-    const row = store.sqlite.query("SELECT t.id AS toolId, t.active_version_id AS versionId, t.slug AS slug FROM tools t WHERE t.slug = 'kontraktstest'").get() as TestTool;
+    const row = await firstRow<TestTool>(store, `SELECT t.id AS "toolId", t.active_version_id AS "versionId", t.slug AS slug FROM tools t WHERE t.slug = 'kontraktstest'`);
     expect(row.versionId).toBeString();
     const userId = await insertTestUser(store);
     const submit = (inputs: Record<string, unknown>) => queueTestRun(store, { tool: row, userId, inputs }).then((id) => (runIds.push(id), id));
@@ -116,7 +128,7 @@ describe.skipIf(skip)("crash safety: kill -9 with runs running and queued, then 
     server!.kill("SIGTERM");
     expect(await server!.exited).toBe(0);
     expect((await driver.findRunContainers()).filter((c) => runIds.includes(c.runId))).toEqual([]);
-    const stuck = store.sqlite.query("SELECT count(*) AS n FROM runs WHERE status IN ('queued', 'running')").get() as { n: number };
-    expect(stuck.n).toBe(0);
+    const stuck = await firstRow<{ n: number | string }>(store, "SELECT count(*) AS n FROM runs WHERE status IN ('queued', 'running')");
+    expect(Number(stuck.n)).toBe(0);
   }, 120_000);
 });

@@ -16,6 +16,18 @@ export function testStoreKinds(): TestStoreKind[] {
   return url ? ["sqlite", "postgres"] : ["sqlite"];
 }
 
+/**
+ * The store of the tests that run the server as a process (scripts/e2e/server.ts, the crash-safety and
+ * end-to-end run tests): SQLite unless SKRIPTOTEKET_TEST_STORE=postgres, which scripts/test.ts sets for
+ * its second pass over those files. Each such test then makes its own database with createEmptyPgDatabase.
+ */
+export function processTestStoreKind(): TestStoreKind {
+  const kind = process.env.SKRIPTOTEKET_TEST_STORE || "sqlite";
+  if (kind !== "sqlite" && kind !== "postgres") throw new Error(`SKRIPTOTEKET_TEST_STORE must be "sqlite" or "postgres", got "${kind}"`);
+  if (kind === "postgres" && !process.env.SKRIPTOTEKET_TEST_DATABASE_URL) throw new Error("SKRIPTOTEKET_TEST_STORE=postgres needs SKRIPTOTEKET_TEST_DATABASE_URL (scripts/test.sh starts PostgreSQL)");
+  return kind;
+}
+
 export async function openTestStore(kind: TestStoreKind): Promise<Store> {
   if (kind === "sqlite") {
     const dir = mkdtempSync(join(tmpdir(), "skt-test-"));
@@ -54,8 +66,31 @@ export async function createEmptyPgDatabase(): Promise<{ url: string; drop(): Pr
     url: url.toString(),
     async drop() {
       const a = postgres(adminUrl, { max: 1, onnotice: () => {} });
-      await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await a.end();
+      try {
+        await dropDatabase(a, name);
+      } finally {
+        await a.end();
+      }
     },
   };
+}
+
+/**
+ * Drops a test database that a killed server may still hold connections to. Not `WITH (FORCE)`: for a
+ * role that is not superuser, FORCE fails with 42501 whenever autovacuum happens to work on the
+ * database (seen after write-heavy tests). Instead our own role's leftover sessions are terminated
+ * (allowed without privileges), and a plain DROP signals autovacuum to stop by itself; it is retried
+ * while terminated sessions are still exiting (55006 "being accessed by other users").
+ */
+async function dropDatabase(admin: postgres.Sql, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    await admin`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = ${name} AND usename = current_user AND pid <> pg_backend_pid()`;
+    try {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name}`);
+      return;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== "55006" || attempt >= 20) throw err;
+      await Bun.sleep(250);
+    }
+  }
 }
