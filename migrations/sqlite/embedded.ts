@@ -5,6 +5,7 @@ import m1 from "./0001_tools-and-execution.sql" with { type: "text" };
 import m2 from "./0002_catalog-taxonomy-favorites.sql" with { type: "text" };
 import m3 from "./0003_catalog-search-and-sync.sql" with { type: "text" };
 import m4 from "./0004_retention-reports.sql" with { type: "text" };
+import m5 from "./0005_session-files-mode.sql" with { type: "text" };
 
 export const sqlByTag: Record<string, string> = {
   "0000_identity-and-audit": m0,
@@ -12,5 +13,6 @@ export const sqlByTag: Record<string, string> = {
   "0002_catalog-taxonomy-favorites": m2,
   "0003_catalog-search-and-sync": m3,
   "0004_retention-reports": m4,
+  "0005_session-files-mode": m5,
 };
 export { journal };

@@ -24,6 +24,8 @@ export const runs = sqliteTable(
     /** action runs: {action_id, input, state} as delivered in SKRIPTOTEKET_ACTION */
     action: text("action", { mode: "json" }).$type<Record<string, unknown> | null>(),
     context: text("context").notNull().default("default"),
+    /** form runs: what the run did with the context's session files ("clear" ends them; see session-files.service.ts) */
+    sessionFilesMode: text("session_files_mode", { enum: ["none", "reuse", "clear"] }).notNull().default("none"),
     errorSummary: text("error_summary"),
     uiPayload: text("ui_payload", { mode: "json" }).$type<Record<string, unknown> | null>(),
     stdout: text("stdout"),

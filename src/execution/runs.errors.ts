@@ -47,6 +47,12 @@ export const RunErrors = defineErrors({
     sv: "Filerna som körningen använde finns inte längre. Öppna verktyget och ladda upp dem igen.",
     en: "The files this run used no longer exist. Open the tool and upload them again.",
   },
+  sessionFilesMissing: {
+    status: 409,
+    code: "runs.session_files_missing",
+    sv: "Filerna från förra körningen finns inte längre. Ladda upp dem igen.",
+    en: "The files from the previous run no longer exist. Upload them again.",
+  },
   outputNotFound: {
     status: 404,
     code: "runs.output_not_found",

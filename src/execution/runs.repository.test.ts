@@ -105,6 +105,7 @@ for (const kind of testStoreKinds()) {
         inputs: { title: "Åk 9" },
         action: null,
         context: "default",
+        sessionFilesMode: "none",
         errorSummary: null,
         uiPayload: null,
         stdout: null,

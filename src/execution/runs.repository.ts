@@ -7,7 +7,7 @@
 // Revisions (tool state and settings): 0 means "nothing stored yet"; the first write makes rev 1 and
 // every later write adds one. A write names the revision it replaces (expectedRev); any other current
 // revision is a conflict and nothing is written, so two tabs cannot silently overwrite each other.
-import { and, count, desc, eq, gte, inArray, lt, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, exists, gte, inArray, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { PgDb, SqliteDb, Store } from "../store/db";
 import * as lite from "./execution.schema.sqlite";
 import * as pg from "./execution.schema.pg";
@@ -17,6 +17,8 @@ import * as pgTools from "../tools/tools.schema.pg";
 export const RUN_STATUS_VALUES = ["queued", "running", "succeeded", "failed", "timed_out", "cancelled"] as const;
 export type RunStatus = (typeof RUN_STATUS_VALUES)[number];
 export type RunKind = "production" | "sandbox";
+/** What a form run did with its context's session files (runs.service.ts). */
+export type SessionFilesMode = "none" | "reuse" | "clear";
 export type SettingsScope = "production" | "sandbox";
 
 /** Queue priority of a new job: higher is claimed first, so an author's sandbox run is not stuck behind production runs. */
@@ -32,6 +34,8 @@ export type RunRecord = {
   inputs: Record<string, unknown>;
   action: Record<string, unknown> | null;
   context: string;
+  /** Form runs: what the run did with the context's session files. */
+  sessionFilesMode: SessionFilesMode;
   errorSummary: string | null;
   uiPayload: Record<string, unknown> | null;
   stdout: string | null;
@@ -68,6 +72,8 @@ export type NewQueuedRun = {
   inputs: Record<string, unknown>;
   action: Record<string, unknown> | null;
   context: string;
+  /** Form runs; "none" when not given. */
+  sessionFilesMode?: SessionFilesMode;
   /** Already in the blob store under storageKey. */
   files: Omit<RunFileRecord, "runId">[];
   now: Date;
@@ -115,6 +121,12 @@ export type RunsRepository = {
   getArtifact(runId: string, artifactId: string): Promise<ArtifactRecord | null>;
   /** The run that wrote revision `rev` of (user, tool, context)'s state: its payload holds the offered next actions. */
   findStateRun(input: { userId: string; toolId: string; context: string; rev: number }): Promise<RunRecord | null>;
+  /**
+   * The session files of (user, tool, context): the input files of the newest production form run
+   * (not an action run) that has files or was made with "clear" — with files, that run and its files;
+   * a "clear" run without files, or no such run, means there are none.
+   */
+  findSessionFiles(input: { userId: string; toolId: string; context: string }): Promise<{ runId: string; files: RunFileRecord[] } | null>;
   getToolState(userId: string, toolId: string, context: string): Promise<ToolStateRecord | null>;
   writeToolState(input: { userId: string; toolId: string; context: string; state: Record<string, unknown>; expectedRev: number; now: Date }): Promise<RevWrite>;
   getSettings(key: SettingsKey): Promise<SettingsRecord | null>;
@@ -132,6 +144,7 @@ function runRow(r: NewQueuedRun) {
     inputs: r.inputs,
     action: r.action,
     context: r.context,
+    sessionFilesMode: r.sessionFilesMode ?? "none",
     queuedAt: r.now,
   };
 }
@@ -252,6 +265,27 @@ export function createRunsRepositorySqlite(db: SqliteDb): RunsRepository {
           .limit(1)
           .get() ?? null
       );
+    },
+    async findSessionFiles(key) {
+      const row = db
+        .select({ id: runs.id })
+        .from(runs)
+        .where(
+          and(
+            eq(runs.userId, key.userId),
+            eq(runs.toolId, key.toolId),
+            eq(runs.context, key.context),
+            eq(runs.kind, "production"),
+            isNull(runs.action),
+            or(eq(runs.sessionFilesMode, "clear"), exists(db.select({ id: runFiles.id }).from(runFiles).where(eq(runFiles.runId, runs.id)))),
+          ),
+        )
+        .orderBy(desc(runs.queuedAt), desc(runs.id))
+        .limit(1)
+        .get();
+      if (!row) return null;
+      const files = db.select().from(runFiles).where(eq(runFiles.runId, row.id)).orderBy(runFiles.id).all();
+      return files.length ? { runId: row.id, files } : null;
     },
     async getToolState(userId, toolId, context) {
       const row = db
@@ -404,6 +438,26 @@ export function createRunsRepositoryPg(db: PgDb): RunsRepository {
         .orderBy(desc(runs.queuedAt))
         .limit(1);
       return row ?? null;
+    },
+    async findSessionFiles(key) {
+      const [row] = await db
+        .select({ id: runs.id })
+        .from(runs)
+        .where(
+          and(
+            eq(runs.userId, key.userId),
+            eq(runs.toolId, key.toolId),
+            eq(runs.context, key.context),
+            eq(runs.kind, "production"),
+            isNull(runs.action),
+            or(eq(runs.sessionFilesMode, "clear"), exists(db.select({ id: runFiles.id }).from(runFiles).where(eq(runFiles.runId, runs.id)))),
+          ),
+        )
+        .orderBy(desc(runs.queuedAt), desc(runs.id))
+        .limit(1);
+      if (!row) return null;
+      const files = await db.select().from(runFiles).where(eq(runFiles.runId, row.id)).orderBy(runFiles.id);
+      return files.length ? { runId: row.id, files } : null;
     },
     async getToolState(userId, toolId, context) {
       const [row] = await db

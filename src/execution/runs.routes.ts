@@ -7,7 +7,7 @@ import { requireAuth } from "../identity/sessions.service";
 import type { ExecutionDeps } from "./execution.deps";
 import { runEventStream } from "./run-events";
 import { deleteOwnRun, listRunHistory, openArtifactsZip, rerunOwnRun, tableWorkbook } from "./run-history.service";
-import { cancelRun, contentDisposition, getRunView, openArtifact, requireOwnRun, submitAction, submitRun } from "./runs.service";
+import { cancelRun, contentDisposition, getRunView, getSessionFilesView, openArtifact, requireOwnRun, submitAction, submitRun } from "./runs.service";
 import {
   ActionBody,
   ArtifactParams,
@@ -19,6 +19,8 @@ import {
   RunListResponse,
   RunParams,
   RunResponse,
+  SessionFilesQuery,
+  SessionFilesResponse,
   SlugParams,
 } from "./runs.schemas";
 
@@ -62,11 +64,23 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
           summary: "Start a run of a published tool (multipart: files, inputs as JSON text); answers at once with the run id",
           description:
             'Inputs are normalized against the active version\'s input schema; 422 lists problems as details [{path: "/inputs/<field>" or "/files/<n>", message}]. ' +
-            "Upload limits come from [storage] max_upload_files (422) and max_upload_mb (413). session_files_mode: \"reuse\" and \"clear\" act like \"none\" until session files exist.",
+            "Upload limits come from [storage] max_upload_files (422) and max_upload_mb (413). session_files_mode \"reuse\" without uploads runs with the session files (checked like uploads); " +
+            "409 runs.session_files_missing when their stored bytes are gone.",
           tags,
         },
       },
     )
+    .get("/tools/:slug/session-files", async (c) => getSessionFilesView(deps, requireAuth(c.auth).user, c.params.slug, c.query.context), {
+      permission: "user",
+      params: SlugParams,
+      query: SessionFilesQuery,
+      response: SessionFilesResponse,
+      detail: {
+        summary: "The signed-in user's session files of a tool in a context: the input files of the latest form run, kept for reuse and follow-up actions",
+        description: 'Action runs get these files in /work/input. Send session_files_mode "reuse" or "clear" with the next run to use or forget them.',
+        tags,
+      },
+    })
     .post(
       "/tools/:slug/actions",
       async (c) => {

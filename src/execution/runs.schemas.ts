@@ -21,12 +21,22 @@ export const RunBody = t.Object({
   // The framework turns JSON-looking form fields into values, so this is JSON text or its value.
   inputs: t.Optional(t.Unknown({ description: "JSON text of the form values, e.g. {\"title\": \"Åk 9\"}" })),
   session_files_mode: t.Optional(
-    t.Union([t.Literal("none"), t.Literal("reuse"), t.Literal("clear")], { description: 'Session files; only "none" has an effect yet' }),
+    t.Union([t.Literal("none"), t.Literal("reuse"), t.Literal("clear")], {
+      description:
+        'The session files (input files of the latest form run in this context): "reuse" runs with them when no file is uploaded, "clear" forgets them first, "none" (default) uses the uploads only',
+    }),
   ),
   context: t.Optional(Context),
 });
 
 export const RunAccepted = t.Object({ run_id: t.String() });
+
+export const SessionFilesQuery = t.Object({ context: t.Optional(Context) });
+
+export const SessionFilesResponse = t.Object({
+  files: t.Array(t.Object({ name: t.String(), bytes: t.Integer() }), { description: "Empty when there are none" }),
+  run_id: t.Union([t.String(), t.Null()], { description: "The run the files were uploaded with" }),
+});
 
 export const ActionBody = t.Object({
   action_id: t.String({ minLength: 1, maxLength: 64 }),
@@ -43,7 +53,7 @@ export const RunResponse = t.Object({
   tool_slug: t.String(),
   tool_title: t.String(),
   status: RunStatus,
-  is_action: t.Boolean({ description: "An action run continues a session: no form values or files of its own" }),
+  is_action: t.Boolean({ description: "An action run continues a session: no form values of its own; its input_files are the session files" }),
   context: t.String(),
   inputs: t.Record(t.String(), t.Unknown(), { description: "The normalized form values the run started with" }),
   input_files: t.Array(t.Object({ name: t.String(), bytes: t.Integer() }), { description: "The uploaded files, as stored (sanitized names)" }),

@@ -21,16 +21,24 @@ import type { ExecutionDeps } from "./execution.deps";
 import { normalizeNextActions } from "./payload.rules";
 import { RUN_TEXT, systemSummary } from "./run-messages";
 import { RunErrors, withValues } from "./runs.errors";
-import type { ArtifactRecord, RunKind, RunRecord, RunStatus } from "./runs.repository";
+import type { ArtifactRecord, RunKind, RunRecord, RunStatus, SessionFilesMode } from "./runs.repository";
 import { isStaleRevision } from "./state.rules";
 import { sanitizeUploadNames } from "./upload-names.rules";
 
 const MIB = 1024 * 1024;
 export const DEFAULT_CONTEXT = "default";
 
-/** Session files (kept between runs of a tool) come with a later issue; today every mode means "no session files". */
-export const SESSION_FILES_MODES = ["none", "reuse", "clear"] as const;
-export type SessionFilesMode = (typeof SESSION_FILES_MODES)[number];
+/**
+ * Session files: the input files of a user's latest form run of a tool in a context (per user, tool,
+ * context; runs.repository.ts findSessionFiles says which run that is). Action runs continuing the
+ * context get them in /work/input, as follow-up actions did in the original Skriptoteket. On a new
+ * form run, "reuse" takes them as the run's files when nothing was uploaded, "clear" forgets them
+ * (the run is stored with its mode, which ends the older run's files as session files) and "none"
+ * uses the uploads only. They are copied into each run (new blob keys), so deleting a run — by the
+ * user or by retention — never takes another run's inputs with it.
+ */
+export const SESSION_FILES_MODES = ["none", "reuse", "clear"] as const satisfies readonly SessionFilesMode[];
+export type { SessionFilesMode };
 
 // ---------- the tool a run starts from ----------
 
@@ -58,6 +66,8 @@ export type EnqueueInput = {
   action: JsonObject | null;
   context: string;
   uploads: Upload[];
+  /** Form runs: what the run did with the context's session files (stored on the run). */
+  sessionFilesMode?: SessionFilesMode;
 };
 
 /**
@@ -86,6 +96,7 @@ export async function enqueueRun(deps: ExecutionDeps, input: EnqueueInput): Prom
       inputs: input.inputs,
       action: input.action,
       context: input.context,
+      sessionFilesMode: input.sessionFilesMode,
       files,
       now: deps.now(),
     });
@@ -123,6 +134,37 @@ function parseInputsField(raw: unknown, locale: Locale): unknown {
   }
 }
 
+// ---------- session files ----------
+
+export type SessionFiles = { runId: string; uploads: Upload[] };
+
+/** The session files of (user, tool, context) with their bytes, or null when there are none. */
+export async function loadSessionFiles(deps: ExecutionDeps, key: { userId: string; toolId: string; context: string }): Promise<SessionFiles | null> {
+  const session = await deps.runs.findSessionFiles(key);
+  if (!session) return null;
+  const blobs = await Promise.all(session.files.map((f) => deps.blobStore.get(f.storageKey)));
+  const uploads: Upload[] = [];
+  session.files.forEach((f, i) => {
+    const file = blobs[i];
+    if (file) uploads.push({ name: f.name, file });
+  });
+  if (uploads.length !== session.files.length) {
+    deps.log.warn("session file blobs missing", { run_id: session.runId, missing: session.files.length - uploads.length });
+    throw RunErrors.sessionFilesMissing();
+  }
+  return { runId: session.runId, uploads };
+}
+
+export type SessionFilesView = { files: { name: string; bytes: number }[]; run_id: string | null };
+
+/** GET /tools/{slug}/session-files: names and sizes only (the viewer's own, like everything about runs). */
+export async function getSessionFilesView(deps: ExecutionDeps, viewer: AuthUser, slug: string, context: string | undefined): Promise<SessionFilesView> {
+  const runnable = await requireRunnableTool(deps, slug);
+  const session = await deps.runs.findSessionFiles({ userId: viewer.id, toolId: runnable.tool.id, context: context ?? DEFAULT_CONTEXT });
+  if (!session) return { files: [], run_id: null };
+  return { files: session.files.map((f) => ({ name: f.name, bytes: f.bytes })), run_id: session.runId };
+}
+
 /** Checks limits, names, values and files of a first run, then queues it. */
 export async function submitRun(deps: ExecutionDeps, input: SubmitRunInput): Promise<{ runId: string }> {
   const runnable = await requireRunnableTool(deps, input.slug);
@@ -137,7 +179,14 @@ export async function submitRun(deps: ExecutionDeps, input: SubmitRunInput): Pro
 
   const schema = validateInputSchema(runnable.version.inputSchema);
   if (!schema.ok) throw new Error(`tool ${runnable.tool.slug} v${runnable.version.number}: stored input schema is invalid (${schema.errors[0]?.en})`);
-  const heads = await Promise.all(input.files.map(async (f, i) => ({ name: names.names[i]!, head: new Uint8Array(await f.slice(0, SNIFF_BYTES).arrayBuffer()) })));
+  const context = input.context ?? DEFAULT_CONTEXT;
+  const mode = input.sessionFilesMode ?? "none";
+  let uploads: Upload[] = input.files.map((file, i) => ({ file, name: names.names[i]! }));
+  // "reuse" without uploads: the session files are the run's files and face the same checks as uploads.
+  if (mode === "reuse" && uploads.length === 0) {
+    uploads = (await loadSessionFiles(deps, { userId: input.viewer.id, toolId: runnable.tool.id, context }))?.uploads ?? [];
+  }
+  const heads = await Promise.all(uploads.map(async (u) => ({ name: u.name, head: new Uint8Array(await u.file.slice(0, SNIFF_BYTES).arrayBuffer()) })));
   const checked = validateRunInputs({ schema: schema.schema, values: parseInputsField(input.inputs, input.locale), files: heads });
   if (!checked.ok) {
     // "no files allowed" concerns the uploads as a whole (path "/files"), the rest a form field ("/inputs/<name>")
@@ -145,15 +194,15 @@ export async function submitRun(deps: ExecutionDeps, input: SubmitRunInput): Pro
     const fields = checked.errors.filter((e) => e.code !== "files_none_allowed");
     throw RunErrors.invalidInputs([...toErrorDetails(fields, input.locale, "/inputs"), ...toErrorDetails(files, input.locale, "/files")]);
   }
-  // input.sessionFilesMode: "reuse" and "clear" act like "none" until session files exist (nothing to reuse or clear).
   const run = await enqueueRun(deps, {
     userId: input.viewer.id,
     tool: runnable,
     kind: "production",
     inputs: checked.values,
     action: null,
-    context: input.context ?? DEFAULT_CONTEXT,
-    uploads: input.files.map((file, i) => ({ file, name: names.names[i]! })),
+    context,
+    uploads,
+    sessionFilesMode: mode,
   });
   return { runId: run.id };
 }
@@ -174,7 +223,8 @@ export type SubmitActionInput = {
  * An action run continues the (user, tool, context) state at the revision the page was showing: the
  * action must be one the run that wrote that revision offered, and its input must fit the action's
  * fields. It runs the tool's active version with inputs {} and SKRIPTOTEKET_ACTION = {action_id,
- * input, state} (stored as runs.action, which the worker passes on as is). The active version, not the
+ * input, state} (stored as runs.action, which the worker passes on as is) and the context's session
+ * files (copied) in /work/input. The active version, not the
  * one that wrote the state: archived versions never run again, so a tool updated mid-session continues
  * with its new code (its author keeps the state shape compatible, as with the original Skriptoteket).
  */
@@ -193,6 +243,7 @@ export async function submitAction(deps: ExecutionDeps, input: SubmitActionInput
   if (!action) throw RunErrors.actionNotOffered({ action_id: input.actionId });
   const checked = validateActionInput(action, input.input);
   if (!checked.ok) throw RunErrors.invalidInputs(toErrorDetails(checked.errors, input.locale, "/input"));
+  const session = await loadSessionFiles(deps, { userId: input.viewer.id, toolId: runnable.tool.id, context });
   const run = await enqueueRun(deps, {
     userId: input.viewer.id,
     tool: runnable,
@@ -200,7 +251,7 @@ export async function submitAction(deps: ExecutionDeps, input: SubmitActionInput
     inputs: {},
     action: { action_id: action.action_id, input: checked.values, state: current.state as JsonObject },
     context,
-    uploads: [],
+    uploads: session?.uploads ?? [],
   });
   return { runId: run.id };
 }
@@ -226,7 +277,7 @@ export type RunView = {
   tool_slug: string;
   tool_title: string;
   status: RunStatus;
-  /** An action run continues a session (no form values or files of its own). */
+  /** An action run continues a session (no form values of its own; its input files are the session files). */
   is_action: boolean;
   context: string;
   /** The normalized form values the run started with ({} for action runs). */

@@ -60,6 +60,8 @@ export interface MockToolsApi {
   seen: Map<string, number>;
   settings: Map<string, { values: Json; rev: number }>;
   state: Map<string, { rev: number; state: Json }>;
+  /** "slug:context" → the session files (the latest form run's input files; reused, cleared, given to actions). */
+  sessionFiles: Map<string, { name: string; bytes: number }[]>;
   /** Every request seen, as "METHOD /path". */
   calls: string[];
   /** Uploads of the last run request: field "inputs" and file names with sizes. */
@@ -218,6 +220,7 @@ export async function installMockToolsApi(context: BrowserContext, base: MockApi
     seen: new Map([["narvarolista", 1]]),
     settings: new Map(),
     state: new Map(),
+    sessionFiles: new Map(),
     calls: [],
     lastUpload: null,
   };
@@ -288,7 +291,7 @@ export async function installMockToolsApi(context: BrowserContext, base: MockApi
     const path = url.pathname;
     const reply = (status: number, json?: unknown) => route.fulfill({ status, contentType: "application/json", body: json === undefined ? "" : JSON.stringify(json) });
     const fail = (e: { status: number; body: unknown }) => reply(e.status, e.body);
-    const ours = /^\/api\/v1\/(catalog|runs|tools\/[^/]+\/(run|actions|settings))(\/|$|\?)/.test(path) || path === "/api/v1/runs";
+    const ours = /^\/api\/v1\/(catalog|runs|tools\/[^/]+\/(run|actions|settings|session-files))(\/|$|\?)/.test(path) || path === "/api/v1/runs";
     if (!ours) return route.fallback();
     api.calls.push(`${method} ${path}`);
     const user = me();
@@ -414,7 +417,12 @@ export async function installMockToolsApi(context: BrowserContext, base: MockApi
       api.lastUpload = { inputs, files };
       // The server's own checks, as far as the UI tests need them.
       if (inputs.titel === "server-fel") return fail(error(422, "runs.invalid_inputs", "Några fält eller filer är felaktiga.", [{ path: "/inputs/titel", message: "Servern godtar inte den här rubriken." }, { path: "/inputs/elever", message: "Filen ”elever.csv” innehåller inte det som namnet anger (text/csv)." }]));
-      const run = newRun(tool, inputs, files, null, fields.context || "default");
+      const context = fields.context || "default";
+      const key = `${tool.slug}:${context}`;
+      if (fields.session_files_mode === "clear") api.sessionFiles.delete(key);
+      const used = files.length === 0 && fields.session_files_mode === "reuse" ? (api.sessionFiles.get(key) ?? []) : files;
+      if (used.length) api.sessionFiles.set(key, used);
+      const run = newRun(tool, inputs, used, null, context);
       return reply(202, { run_id: run.run_id });
     }
     if (method === "POST" && (m = /^\/api\/v1\/tools\/([^/]+)\/actions$/.exec(path))) {
@@ -427,8 +435,16 @@ export async function installMockToolsApi(context: BrowserContext, base: MockApi
         return fail(error(409, "runs.state_conflict", "Sidan visar ett gammalt läge. Ladda om sidan.", { expected_state_rev: body.expected_state_rev, current_state_rev: current?.rev ?? 0 }));
       }
       const input = (body.input ?? {}) as Json;
-      const run = newRun(tool, {}, [], { action_id: body.action_id, input, state: current.state }, context);
+      const run = newRun(tool, {}, api.sessionFiles.get(`${tool.slug}:${context}`) ?? [], { action_id: body.action_id, input, state: current.state }, context);
       return reply(202, { run_id: run.run_id });
+    }
+    if (method === "GET" && (m = /^\/api\/v1\/tools\/([^/]+)\/session-files$/.exec(path))) {
+      const tool = toolOf(m[1]!);
+      if (!tool) return fail(error(404, "runs.tool_not_found", "Verktyget finns inte."));
+      const context = url.searchParams.get("context") ?? "default";
+      const files = api.sessionFiles.get(`${tool.slug}:${context}`) ?? [];
+      const owner = [...api.runs].reverse().find((r) => r.tool_slug === tool.slug && r.context === context && r.action === null && r.input_files.length > 0);
+      return reply(200, { files, run_id: files.length ? (owner?.run_id ?? null) : null });
     }
     if (method === "GET" && path === "/api/v1/runs") {
       const tool = url.searchParams.get("tool");

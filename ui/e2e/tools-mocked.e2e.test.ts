@@ -252,6 +252,27 @@ describe("tool page", () => {
     await expectAxeClean("server errors");
   }, TEST_TIMEOUT);
 
+  test("session files: the previous run's files are offered; Använd igen runs with them, Rensa hides them", async () => {
+    tools.sessionFiles.set("betygsunderlag:default", [{ name: "elever.csv", bytes: CSV.length }]);
+    await logIn("/tools/betygsunderlag");
+    await expectHeading("Betygsunderlag");
+    await page.getByText("Filer från förra körningen: elever.csv").waitFor();
+    await page.getByRole("button", { name: "Använd igen" }).click();
+    await page.getByText("Filerna från förra körningen används.", { exact: false }).waitFor();
+    await expectAxeClean("session files");
+    await page.getByLabel("Rubrik").fill("Åk 9 vt");
+    await page.getByRole("combobox", { name: "Ämne" }).click();
+    await page.getByRole("option", { name: "Matematik" }).click();
+    // no file chosen: the session files stand in for the required file field
+    await page.getByRole("button", { name: "Kör", exact: true }).click();
+    await page.getByText("Läste 1 fil(er) för Åk 9 vt (skala af).").waitFor();
+    expect(tools.lastUpload?.files).toEqual([]);
+    expect(tools.runs.at(-1)?.input_files).toEqual([{ name: "elever.csv", bytes: CSV.length }]);
+    // Rensa: the offer goes away (the next run sends session_files_mode "clear")
+    await page.getByRole("button", { name: "Rensa" }).click();
+    await page.getByText("Filer från förra körningen").waitFor({ state: "detached" });
+  }, TEST_TIMEOUT);
+
   test("run: progress, then every output kind, downloads, and focus on the result", async () => {
     await logIn("/tools/betygsunderlag");
     await expectHeading("Betygsunderlag");

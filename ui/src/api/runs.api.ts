@@ -72,10 +72,21 @@ export interface RunListQuery {
   page_size?: number;
 }
 
+/** What a run does with the session files (the input files of the latest form run in the context). */
+export type SessionFilesMode = "none" | "reuse" | "clear";
+
 export interface SubmitRunInput {
   inputs: Record<string, unknown>;
   files: File[];
   context?: string;
+  /** "reuse": run with the session files when no file is chosen; "clear": forget them first. Default "none". */
+  session_files_mode?: SessionFilesMode;
+}
+
+export interface SessionFiles {
+  files: { name: string; bytes: number }[];
+  /** The run they were uploaded with; null when there are none. */
+  run_id: string | null;
 }
 
 const slugPath = (slug: string) => `/api/v1/tools/${encodeURIComponent(slug)}`;
@@ -87,8 +98,14 @@ export async function submitRun(slug: string, input: SubmitRunInput): Promise<st
   form.append("inputs", JSON.stringify(input.inputs));
   for (const file of input.files) form.append("files", file, file.name);
   if (input.context) form.append("context", input.context);
+  if (input.session_files_mode && input.session_files_mode !== "none") form.append("session_files_mode", input.session_files_mode);
   const { run_id } = await api.request<{ run_id: string }>("POST", `${slugPath(slug)}/run`, { form });
   return run_id;
+}
+
+/** The signed-in user's session files of a tool (names and sizes), which follow-up actions also get. */
+export function getSessionFiles(slug: string, context?: string): Promise<SessionFiles> {
+  return api.request("GET", `${slugPath(slug)}/session-files`, { query: { context } });
 }
 
 /** 409 runs.state_conflict when another run moved the state on since `expectedStateRev`. */

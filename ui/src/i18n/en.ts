@@ -210,6 +210,10 @@ export const en = {
   "tool.next_heading": "Next step",
   "tool.state_conflict": "The tool has moved on elsewhere (in another tab or on another device) since this page was shown. The latest result is shown below: continue from there.",
   "tool.history_link": "Earlier runs of this tool",
+  "tool.session_files": "Files from the previous run: {names}",
+  "tool.session_files_reuse": "Use again",
+  "tool.session_files_clear": "Clear",
+  "tool.session_files_reusing": "The files from the previous run will be used. Choose new files to use those instead.",
 
   "field.required": "This field is required.",
   "field.integer": "Enter a whole number, for example 12.",

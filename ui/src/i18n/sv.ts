@@ -211,6 +211,10 @@ export const sv: Record<MessageId, string> = {
   "tool.next_heading": "Nästa steg",
   "tool.state_conflict": "Verktyget har gått vidare någon annanstans (i en annan flik eller på en annan enhet) sedan sidan visades. Det senaste resultatet visas nedan: fortsätt därifrån.",
   "tool.history_link": "Tidigare körningar av verktyget",
+  "tool.session_files": "Filer från förra körningen: {names}",
+  "tool.session_files_reuse": "Använd igen",
+  "tool.session_files_clear": "Rensa",
+  "tool.session_files_reusing": "Filerna från förra körningen används. Välj nya filer om du vill använda dem i stället.",
 
   "field.required": "Fältet måste fyllas i.",
   "field.integer": "Ange ett heltal, till exempel 12.",

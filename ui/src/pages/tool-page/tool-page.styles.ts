@@ -43,6 +43,18 @@ export const toolPageStyles = css`
     outline: var(--wa-focus-ring);
     outline-offset: var(--wa-focus-ring-offset);
   }
+  .session-files {
+    margin-block: var(--wa-space-s) var(--wa-space-m);
+  }
+  .session-files p {
+    margin: 0 0 var(--wa-space-xs);
+  }
+  .session-files-buttons {
+    display: flex;
+    flex-wrap: wrap;
+    gap: var(--wa-space-xs);
+    margin-bottom: var(--wa-space-xs);
+  }
   .history a {
     display: inline-flex;
     align-items: center;

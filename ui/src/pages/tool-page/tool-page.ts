@@ -3,16 +3,18 @@ import { customElement, property, query, state } from "lit/decorators.js";
 import { isApiError } from "../../api/api-error";
 import { getCatalogTool, markInstructionsSeen, type CatalogTool } from "../../api/catalog.api";
 import type { AnyField, FileField, FormAction, ValueField } from "../../api/contract-types";
-import { getRun, isFinished, listRuns, submitAction, submitRun, type Run } from "../../api/runs.api";
+import { getRun, getSessionFiles, isFinished, listRuns, submitAction, submitRun, type Run, type SessionFiles, type SessionFilesMode } from "../../api/runs.api";
 import type { SkFilePicker } from "../../components/file-picker/file-picker";
 import { notice } from "../../components/notice/notice";
 import { SkElement } from "../../components/sk-element/sk-element";
 import type { ActionSubmitEvent } from "../../events/action-submit";
 import type { FavoriteChangeEvent } from "../../events/favorite-change";
+import type { FilesChangeEvent } from "../../events/files-change";
 import type { RunFinishedEvent } from "../../events/run-finished";
 import { problemText, renderValueField } from "../../forms/field-controls";
 import { checkFields, initialRaw, isFileField, parseFields, serverFieldErrors, serverFileErrors, type RawValue } from "../../forms/schema-fields";
 import { errorText } from "../../i18n/error-messages";
+import { formatList } from "../../i18n/format";
 import { t } from "../../i18n/t";
 import { navigate } from "../../router/navigation";
 import { SessionController } from "../../session/session";
@@ -58,6 +60,11 @@ export class SkToolPage extends SkElement {
   @state() private run: Run | null = null;
   @state() private resultMessage: Message = null;
   @state() private actionErrors: Record<string, string> = {};
+  /** The input files of the latest form run, which follow-up actions get; offered for reuse or clearing. */
+  @state() private sessionFiles: SessionFiles["files"] = [];
+  /** What the next run does with them: "reuse" and "clear" are the teacher's choice, sent with the run. */
+  @state() private sessionMode: SessionFilesMode = "none";
+  @state() private chosenFiles = 0;
 
   @query("sk-file-picker") private filePicker?: SkFilePicker;
   private readonly sessionState = new SessionController(this);
@@ -86,6 +93,9 @@ export class SkToolPage extends SkElement {
     this.run = null;
     this.activeRunId = null;
     this.shownRunId = null;
+    this.sessionFiles = [];
+    this.sessionMode = "none";
+    this.chosenFiles = 0;
     try {
       const tool = await getCatalogTool(this.slug);
       this.tool = tool;
@@ -99,8 +109,47 @@ export class SkToolPage extends SkElement {
       this.loadError = errorText(error);
       return;
     }
+    void this.loadSessionFiles();
     const id = runParam(this.search);
     if (id) await this.showRun(id);
+  }
+
+  /** The session files of the form's context (the page runs in the default context); only for forms with a file field. */
+  private async loadSessionFiles() {
+    if (!this.fileField) return;
+    try {
+      this.sessionFiles = (await getSessionFiles(this.slug)).files;
+    } catch {
+      // Only an offer: without it the teacher uploads the files again.
+      this.sessionFiles = [];
+    }
+  }
+
+  /** Shown while the form has a file field, session files exist, no new file is chosen and they were not cleared. */
+  private get showSessionFiles(): boolean {
+    return this.fileField !== null && this.sessionFiles.length > 0 && this.chosenFiles === 0 && this.sessionMode !== "clear";
+  }
+
+  private renderSessionFiles(busy: boolean) {
+    if (!this.showSessionFiles) return nothing;
+    const reusing = this.sessionMode === "reuse";
+    return html`<div class="session-files">
+      <p>${t("tool.session_files", { names: formatList(this.sessionFiles.map((f) => f.name)) })}</p>
+      <div class="session-files-buttons">
+        <wa-button
+          size="s"
+          variant=${reusing ? "brand" : "neutral"}
+          appearance=${reusing ? "accent" : "outlined"}
+          ?disabled=${busy}
+          @click=${() => (this.sessionMode = reusing ? "none" : "reuse")}
+          ><wa-icon slot="start" name="rotate-right"></wa-icon>${t("tool.session_files_reuse")}</wa-button
+        >
+        <wa-button size="s" variant="neutral" appearance="outlined" ?disabled=${busy} @click=${() => (this.sessionMode = "clear")}
+          ><wa-icon slot="start" name="xmark"></wa-icon>${t("tool.session_files_clear")}</wa-button
+        >
+      </div>
+      ${reusing ? html`<p class="quiet" role="status">${t("tool.session_files_reusing")}</p>` : nothing}
+    </div>`;
   }
 
   /** Shows a run of this tool: live while it runs, then its result. */
@@ -172,8 +221,12 @@ export class SkToolPage extends SkElement {
                   error=${this.fileError}
                   ?disabled=${busy}
                   ?data-invalid=${Boolean(this.fileError)}
-                  @sk-files-change=${() => (this.fileError = "")}
-                ></sk-file-picker>`
+                  @sk-files-change=${(e: FilesChangeEvent) => {
+                    this.fileError = "";
+                    this.chosenFiles = e.files.length;
+                  }}
+                ></sk-file-picker>
+                ${this.renderSessionFiles(busy)}`
               : renderValueField(field, {
                   raw: this.raws[field.name] ?? initialRaw(field),
                   error: this.problems[field.name],
@@ -234,7 +287,9 @@ export class SkToolPage extends SkElement {
     if (!tool || this.submitting || this.activeRunId) return;
     const { values, problems } = checkFields(this.valueFields, this.raws);
     this.problems = Object.fromEntries(Object.entries(problems).map(([name, p]) => [name, problemText(p)]));
-    const fileProblems = this.filePicker?.checkForSubmit() ?? [];
+    // Reused session files stand in for the picker's files; the server checks them like uploads.
+    const reusing = this.showSessionFiles && this.sessionMode === "reuse";
+    const fileProblems = reusing ? [] : (this.filePicker?.checkForSubmit() ?? []);
     this.fileError = "";
     if (Object.keys(problems).length || fileProblems.length) {
       this.formMessage = { kind: "danger", text: t("common.check_fields") };
@@ -243,8 +298,10 @@ export class SkToolPage extends SkElement {
     this.formMessage = null;
     this.submitting = true;
     try {
-      const runId = await submitRun(tool.slug, { inputs: values, files: this.filePicker?.value ?? [] });
+      const runId = await submitRun(tool.slug, { inputs: values, files: this.filePicker?.value ?? [], session_files_mode: this.sessionMode });
+      this.sessionMode = "none";
       this.follow(runId);
+      void this.loadSessionFiles();
     } catch (error) {
       this.onSubmitError(error);
     } finally {

@@ -1,0 +1,1 @@
+ALTER TABLE "runs" ADD COLUMN "session_files_mode" text DEFAULT 'none' NOT NULL;
