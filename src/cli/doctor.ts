@@ -6,12 +6,14 @@ import { printHelp, wantsHelp } from "./help";
 import { loadCliConfig } from "./context";
 import { openStore, pingStore } from "../store/db";
 import { pendingMigrations } from "../store/migrate";
+import { createDockerDriver } from "../execution/docker-driver";
+import { createLogger } from "../log/logger";
 
 type Check = { name: string; ok: boolean; detail: string };
 
 export const doctorCommand: Command = {
   name: "doctor",
-  summary: "Check configuration, data directory and database",
+  summary: "Check configuration, data directory, database, Docker and the runner image",
   usage: "Usage: skriptoteket doctor [--config FILE]\n\nPrints one line per check; exits 1 when a check fails.",
   examples: ["skriptoteket doctor --config /etc/skriptoteket/skriptoteket.toml"],
   async run(args, io) {
@@ -41,7 +43,23 @@ export const doctorCommand: Command = {
     } finally {
       await store.close();
     }
+    checks.push(...(await dockerChecks(config.runner.docker_host, config.runner.image)));
     for (const c of checks) io.out(`${c.ok ? "ok  " : "FAIL"}  ${c.name.padEnd(11)} ${c.detail}`);
     return checks.every((c) => c.ok) ? 0 : 1;
   },
 };
+
+/** Tools run in containers of the runner image: both the daemon and the image must be there. */
+async function dockerChecks(dockerHost: string, image: string): Promise<Check[]> {
+  const driver = createDockerDriver({ dockerHost, log: createLogger({ level: "error", write: () => {} }) });
+  try {
+    await driver.ping();
+  } catch (e) {
+    return [{ name: "docker", ok: false, detail: `${(e as Error).message}: install and start Docker (apt-get install docker.io) or set [runner] docker_host` }];
+  }
+  const present = await driver.imageExists(image).catch(() => false);
+  return [
+    { name: "docker", ok: true, detail: dockerHost || "local socket" },
+    { name: "runner", ok: present, detail: present ? `image ${image} present` : `image ${image} is missing: run runner/build-image.sh (or docker build runner/)` },
+  ];
+}
