@@ -54,7 +54,7 @@ export const serveCommand: Command = {
     };
     const app = createApp({ config, log, store, metrics, identity, execution, readiness, assets, version: pkg.version });
     // daily retention prune inside serve, so no cron job is needed ([retention] enabled)
-    const retention = startRetentionSchedule(createRetentionDeps({ store, config, log, blobStore: execution.blobStore }));
+    const retention = startRetentionSchedule(createRetentionDeps({ store, config, log, blobStore: execution.blobStore, metrics }));
     const { hostname, port } = parseListen(config.server.listen);
     // the request body cap protects memory; uploads larger than this are refused with 413
     // reusePort off: a second server on the same port must fail loudly, not silently share requests

@@ -46,5 +46,17 @@ export function createMetrics({ defaults = true }: { defaults?: boolean } = {}) 
     labelNames: ["status", "kind"] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, logins, runQueueDepth, runWait, runDuration, runOutcomes };
+  // retention (src/ops/retention.service.ts records these on a real prune, never on a dry run)
+  const retentionLastRun = new client.Gauge({
+    name: "skriptoteket_retention_last_run_timestamp_seconds",
+    help: "When the last real retention prune finished (Unix time; 0 before the first one this database has seen)",
+    registers: [registry],
+  });
+  const retentionRemoved = new client.Counter({
+    name: "skriptoteket_retention_removed_total",
+    help: "Rows removed by retention prunes by kind of data (runs, login_events, audit_events, …); kind=\"files\" counts the files removed with runs",
+    labelNames: ["kind"] as const,
+    registers: [registry],
+  });
+  return { registry, httpDuration, logins, runQueueDepth, runWait, runDuration, runOutcomes, retentionLastRun, retentionRemoved };
 }

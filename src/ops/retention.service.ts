@@ -6,6 +6,7 @@
 import type { Config } from "../config/config.keys";
 import type { Logger } from "../log/logger";
 import type { Store } from "../store/db";
+import type { Metrics } from "./metrics";
 import { createFsBlobStore, type BlobStore } from "../store/blob-store";
 import { createAuditRepository, type AuditRepository } from "../audit/audit.repository";
 import { recordAudit } from "../audit/audit.service";
@@ -19,10 +20,22 @@ export type RetentionDeps = {
   config: Pick<Config, "retention" | "server">;
   log: Logger;
   now: () => Date;
+  /** serve passes its registry so /metrics shows the last prune; the CLI has no /metrics to show it on */
+  metrics?: RetentionMetrics;
 };
 
-export function createRetentionDeps(opts: { store: Store; config: Pick<Config, "retention" | "server" | "storage">; log: Logger; blobStore?: BlobStore; now?: () => Date }): RetentionDeps {
+export type RetentionMetrics = Pick<Metrics, "retentionLastRun" | "retentionRemoved">;
+
+export function createRetentionDeps(opts: {
+  store: Store;
+  config: Pick<Config, "retention" | "server" | "storage">;
+  log: Logger;
+  blobStore?: BlobStore;
+  now?: () => Date;
+  metrics?: RetentionMetrics;
+}): RetentionDeps {
   return {
+    ...(opts.metrics ? { metrics: opts.metrics } : {}),
     repo: createRetentionRepository(opts.store),
     blobStore: opts.blobStore ?? createFsBlobStore(opts.config.storage.data_dir),
     audit: createAuditRepository(opts.store),
@@ -64,6 +77,7 @@ export async function pruneRetention(deps: RetentionDeps, { dryRun, trigger }: {
       before: null,
       after: { items: items.filter((i) => !i.skipped).map((i) => ({ kind: i.kind, rows: i.rows, files: i.files, bytes: i.bytes })) },
     });
+    if (deps.metrics) recordPruneMetrics(deps.metrics, report);
   }
   deps.log.info(dryRun ? "retention dry run" : "retention pruned", {
     trigger,
@@ -72,6 +86,33 @@ export async function pruneRetention(deps: RetentionDeps, { dryRun, trigger }: {
   });
   if (errors.length) deps.log.warn("retention could not remove some files", { errors: errors.slice(0, 10) });
   return report;
+}
+
+/** A real prune's report into the metrics: its finish time, and what it removed by kind (files apart). */
+export function recordPruneMetrics(metrics: RetentionMetrics, report: RetentionReport): void {
+  let files = 0;
+  for (const i of report.items) {
+    if (i.skipped) continue;
+    // inc(0) still creates the series, so every kind is visible (as 0) after the first prune
+    metrics.retentionRemoved.inc({ kind: i.kind }, i.rows);
+    files += i.files;
+  }
+  metrics.retentionRemoved.inc({ kind: "files" }, files);
+  metrics.retentionLastRun.set(Date.parse(report.finished_at) / 1000);
+}
+
+/**
+ * The gauge from the newest stored report, when serve starts: a restart must not look like retention
+ * never ran (the alert would fire), and prunes by `skriptoteket retention prune` (cron) count too.
+ */
+async function seedLastRun(deps: RetentionDeps, metrics: RetentionMetrics): Promise<void> {
+  try {
+    const last = await deps.repo.lastReport();
+    // a prune that finished meanwhile has set a newer time already
+    if (last) metrics.retentionLastRun.set(Math.max(last.finishedAt.getTime() / 1000, (await metrics.retentionLastRun.get()).values[0]?.value ?? 0));
+  } catch (error) {
+    deps.log.warn("could not read the last retention report for the metrics", { error });
+  }
 }
 
 async function pruneRuns(deps: RetentionDeps, entry: RetentionPlanEntry, dryRun: boolean, errors: string[]): Promise<Removed> {
@@ -118,7 +159,7 @@ async function notStored(deps: RetentionDeps, kind: "documents" | "sandbox_snaps
   return `the ${table} table exists but this version has no rule to prune it; nothing was removed`;
 }
 
-export type RetentionSchedule = { stop(): Promise<void> };
+export type RetentionSchedule = { stop(): Promise<void>; /** settles once the metrics hold the last stored prune */ ready: Promise<void> };
 
 export type ScheduleOptions = { firstDelayMs?: number; intervalMs?: number };
 
@@ -128,9 +169,11 @@ export type ScheduleOptions = { firstDelayMs?: number; intervalMs?: number };
  * false. `stop()` cancels the timer and waits for a prune in progress.
  */
 export function startRetentionSchedule(deps: RetentionDeps, { firstDelayMs = 5 * MINUTE_MS, intervalMs = 24 * 60 * MINUTE_MS }: ScheduleOptions = {}): RetentionSchedule {
+  // seeded also when the schedule is off: a site pruning by cron still shows when it last did
+  const ready = deps.metrics ? seedLastRun(deps, deps.metrics) : Promise.resolve();
   if (!deps.config.retention.enabled) {
     deps.log.info("retention schedule is off ([retention] enabled = false)");
-    return { stop: async () => {} };
+    return { stop: () => ready, ready };
   }
   let running: Promise<void> | null = null;
   let stopped = false;
@@ -153,9 +196,11 @@ export function startRetentionSchedule(deps: RetentionDeps, { firstDelayMs = 5 *
   timer.unref();
   deps.log.info("retention schedule started", { first_in_seconds: Math.round(firstDelayMs / 1000), every_hours: intervalMs / 3_600_000 });
   return {
+    ready,
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      await ready;
       await running;
     },
   };

@@ -2,6 +2,7 @@
 // the UI can be exercised and screenshotted without the server. It follows the contract's shapes,
 // status codes and CSRF rule (the header must match the last token handed out), not its internals.
 import type { BrowserContext, Route } from "playwright-core";
+import type { RetentionKind, RetentionOverview } from "../src/api/retention-types";
 
 type Role = "user" | "contributor" | "admin" | "superuser";
 
@@ -32,6 +33,43 @@ export interface MockApi {
   /** Every API call seen, as "METHOD /path". */
   calls: string[];
   currentUserId: string | null;
+  /** What GET /api/v1/admin/retention answers (admins and superusers); tests may replace it. */
+  retention: RetentionOverview;
+}
+
+/** A site with the default periods whose daily prune removed old runs, logins and audit events. */
+export function sampleRetention(): RetentionOverview {
+  const item = (kind: RetentionKind, key: string, days: number, rows: number, files = 0, bytes = 0, skipped?: string) => ({
+    kind,
+    key: `retention.${key}`,
+    days,
+    cutoff: new Date(Date.UTC(2026, 10, 20, 2, 5) - days * 86_400_000).toISOString(),
+    rows,
+    files,
+    bytes,
+    ...(skipped ? { skipped } : {}),
+  });
+  return {
+    enabled: true,
+    periods: { runs_days: 90, sandbox_runs_days: 30, login_events_days: 180, audit_events_days: 730, documents_days: 365 },
+    last_report: {
+      trigger: "schedule",
+      dry_run: false,
+      started_at: new Date(Date.UTC(2026, 10, 20, 2, 5)).toISOString(),
+      finished_at: new Date(Date.UTC(2026, 10, 20, 2, 5, 3)).toISOString(),
+      items: [
+        item("runs", "runs_days", 90, 412, 913, 48_300_000),
+        item("sandbox_runs", "sandbox_runs_days", 30, 37, 40, 1_200_000),
+        item("login_events", "login_events_days", 180, 1250),
+        item("sessions", "login_events_days", 180, 96),
+        item("email_tokens", "login_events_days", 180, 14),
+        item("audit_events", "audit_events_days", 730, 0),
+        item("documents", "documents_days", 365, 0, 0, 0, "this version stores no documents"),
+        item("sandbox_snapshots", "sandbox_runs_days", 30, 0, 0, 0, "this version stores no sandbox snapshots"),
+      ],
+      errors: [],
+    },
+  };
 }
 
 const FIRST = ["Anna", "Erik", "Maja", "Omar", "Sofia", "Lars", "Elin", "Nils", "Fatima", "Johan"];
@@ -77,7 +115,7 @@ function error(status: number, code: string, message: string, details: unknown =
 }
 
 export async function installMockApi(context: BrowserContext, options: MockApiOptions = {}): Promise<MockApi> {
-  const state: MockApi = { users: seedUsers(options.extraUsers ?? 0), calls: [], currentUserId: null };
+  const state: MockApi = { users: seedUsers(options.extraUsers ?? 0), calls: [], currentUserId: null, retention: sampleRetention() };
   let csrfToken = "csrf-0";
   let tokenCounter = 0;
   const newToken = () => (csrfToken = `csrf-${++tokenCounter}`);
@@ -160,6 +198,10 @@ export async function installMockApi(context: BrowserContext, options: MockApiOp
       return route.fulfill({ status: 204, body: "" });
     }
 
+    if (method === "GET" && path === "/api/v1/admin/retention") {
+      if (me.role !== "admin" && me.role !== "superuser") return fail(error(403, "auth.forbidden", "Ingen behörighet."));
+      return reply(200, state.retention);
+    }
     if (path.startsWith("/api/v1/admin/")) {
       if (me.role !== "superuser") return fail(error(403, "auth.forbidden", "Ingen behörighet."));
       if (method === "GET" && path === "/api/v1/admin/users") {

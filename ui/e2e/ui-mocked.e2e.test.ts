@@ -262,6 +262,42 @@ describe("logged in", () => {
     await expectAxeClean();
   }, TEST_TIMEOUT);
 
+  test("retention: an admin reaches it from the admin menu and reads the periods and the last prune", async () => {
+    await page.goto(`${ui.url}/login?next=${encodeURIComponent("/admin/taxonomy")}`);
+    await logIn("erik.it@skola.se", "erik-losen-123");
+    await page.waitForURL(`${ui.url}/admin/taxonomy`);
+    const nav = page.getByRole("navigation", { name: "Administrationssidor" });
+    // an admin (not superuser) sees the pages they may open, not the user list
+    expect(await nav.getByRole("link", { name: "Användare" }).count()).toBe(0);
+    await nav.getByRole("link", { name: "Gallring" }).click();
+    await page.waitForURL(`${ui.url}/admin/retention`);
+    await expectHeading("Gallring");
+    await page.getByText("Servern gallrar en gång om dagen.").waitFor();
+    expect(await page.getByRole("definition").allInnerTexts()).toEqual([
+      "90 dagar",
+      "30 dagar",
+      "180 dagar",
+      "730 dagar",
+      "365 dagar",
+      // the browser's own time zone (not pinned)
+      expect.stringMatching(/^2[01] nov\. 2026 \d\d:\d\d$/),
+      "Det dagliga schemat",
+      "Uppgifter togs bort",
+    ]);
+    const runs = page.getByRole("row", { name: /^Körningar / });
+    expect(await runs.getByRole("cell").allInnerTexts()).toEqual([expect.stringMatching(/^90 dagar \(före 2[12] aug\. 2026\)$/), "412", "913", "48,3 MB"]);
+    await page.getByRole("row", { name: /^Dokument / }).getByText("Hoppades över: this version stores no documents").waitFor();
+    expect(await nav.getByRole("link", { name: "Gallring" }).getAttribute("aria-current")).toBe("page");
+    await expectAxeClean();
+
+    // before the first prune, with the schedule off
+    mock.retention = { ...mock.retention, enabled: false, last_report: null };
+    await page.reload();
+    await page.getByText("Ingen gallring har körts ännu.").waitFor();
+    await page.getByText(/Den dagliga gallringen är avstängd/).waitFor();
+    await expectAxeClean();
+  }, TEST_TIMEOUT);
+
   test("a session that ends mid-use sends the user to login and back to the page afterwards", async () => {
     await logInAsSuperuser("/profile");
     await heading().waitFor();
@@ -282,6 +318,8 @@ describe("logged in", () => {
     await page.goto(`${ui.url}/admin/users`);
     await expectHeading("Ingen behörighet");
     await expectAxeClean();
+    await page.goto(`${ui.url}/admin/retention`);
+    await expectHeading("Ingen behörighet");
   }, TEST_TIMEOUT);
 });
 

@@ -22,6 +22,7 @@ export type RouteName =
   | "admin-users"
   | "admin-user"
   | "admin-taxonomy"
+  | "admin-retention"
   | "not-found";
 
 /** Page titles are messages without placeholders. */
@@ -52,6 +53,7 @@ export const ROUTES: readonly RouteDef[] = [
   { name: "admin-users", path: "/admin/users", access: "superuser", title: "title.admin_users" },
   { name: "admin-user", path: "/admin/users/:id", access: "superuser", title: "title.admin_user" },
   { name: "admin-taxonomy", path: "/admin/taxonomy", access: "admin", title: "title.admin_taxonomy" },
+  { name: "admin-retention", path: "/admin/retention", access: "admin", title: "title.admin_retention" },
 ];
 
 export const NOT_FOUND_ROUTE: RouteDef = { name: "not-found", path: "*", access: "public", title: "title.not_found" };

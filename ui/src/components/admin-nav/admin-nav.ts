@@ -6,7 +6,7 @@ import { SkElement } from "../sk-element/sk-element";
 
 /**
  * @summary Links between the administration pages the signed-in user may open (users: superusers;
- * professions and categories: admins and superusers). Renders nothing when there is only one.
+ * professions and categories, retention: admins and superusers). Renders nothing when there is only one.
  */
 @customElement("sk-admin-nav")
 export class SkAdminNav extends SkElement {
@@ -39,15 +39,21 @@ export class SkAdminNav extends SkElement {
   `;
 
   /** The page showing the menu. */
-  @property() current: "users" | "taxonomy" = "users";
+  @property() current: "users" | "taxonomy" | "retention" = "users";
   private readonly sessionState = new SessionController(this);
 
   override render() {
-    if (!this.sessionState.user || !session.isSuperuser()) return nothing;
+    const user = this.sessionState.user;
+    // admins and superusers only (the pages themselves refuse everyone else)
+    if (!user || (user.role !== "admin" && !session.isSuperuser())) return nothing;
+    const links = [
+      ...(session.isSuperuser() ? [{ page: "users", href: "/admin/users", text: t("title.admin_users") }] : []),
+      { page: "taxonomy", href: "/admin/taxonomy", text: t("title.admin_taxonomy") },
+      { page: "retention", href: "/admin/retention", text: t("title.admin_retention") },
+    ];
     return html`<nav aria-label=${t("admin.nav_label")}>
       <ul>
-        <li><a href="/admin/users" aria-current=${this.current === "users" ? "page" : nothing}>${t("title.admin_users")}</a></li>
-        <li><a href="/admin/taxonomy" aria-current=${this.current === "taxonomy" ? "page" : nothing}>${t("title.admin_taxonomy")}</a></li>
+        ${links.map((l) => html`<li><a href=${l.href} aria-current=${this.current === l.page ? "page" : nothing}>${l.text}</a></li>`)}
       </ul>
     </nav>`;
   }

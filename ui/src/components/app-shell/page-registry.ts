@@ -1,5 +1,6 @@
 import { html, type TemplateResult } from "lit";
 import type { AccessDecision, RouteMatch, RouteName } from "../../router/routes";
+import "../../pages/admin-retention-page/admin-retention-page";
 import "../../pages/admin-taxonomy-page/admin-taxonomy-page";
 import "../../pages/admin-user-page/admin-user-page";
 import "../../pages/admin-users-page/admin-users-page";
@@ -36,6 +37,7 @@ const PAGES: Record<RouteName, PageRenderer> = {
   "admin-user": (params, search) =>
     html`<sk-admin-user-page .userId=${params.id ?? ""} .search=${search}></sk-admin-user-page>`,
   "admin-taxonomy": () => html`<sk-admin-taxonomy-page></sk-admin-taxonomy-page>`,
+  "admin-retention": () => html`<sk-admin-retention-page></sk-admin-retention-page>`,
   "not-found": () => html`<sk-not-found-page></sk-not-found-page>`,
 };
 
