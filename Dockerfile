@@ -4,6 +4,13 @@
 #   docker run -d -p 8080:8080 -v skriptoteket-data:/var/lib/skriptoteket skriptoteket
 #   docker exec -it <container> skriptoteket user create --email you@school.se --role superuser
 #
+# Docker for the tool runs: give the container the host's socket and its group,
+#   docker run … -v /var/run/docker.sock:/var/run/docker.sock --group-add "$(stat -c %g /var/run/docker.sock)" skriptoteket
+# or point [runner] docker_host (SKRIPTOTEKET_RUNNER_DOCKER_HOST) at a remote daemon over TCP+TLS
+# (DOCKER_CERT_PATH with ca.pem, cert.pem, key.pem). The daemon cannot see this container's folders, so
+# inputs and outputs travel as archives (the driver notices and switches by itself); the runner image
+# must exist on that daemon (runner/build-image.sh or runner/Dockerfile). README.md has a compose example.
+#
 # Configuration: mount a file at /etc/skriptoteket/skriptoteket.toml, or set SKRIPTOTEKET_<SECTION>_<KEY>
 # variables (e.g. SKRIPTOTEKET_DATABASE_URL). Without a [server] secret, one is generated on first
 # start and kept in the data volume.
@@ -22,8 +29,9 @@ COPY . .
 RUN bash scripts/build.sh
 
 FROM debian:bookworm-slim
-RUN groupadd --system --gid 10001 skriptoteket \
- && useradd --system --uid 10001 --gid skriptoteket --home-dir /var/lib/skriptoteket \
+# uid 10002, not 10001: the tool sandbox runs as 10001, and the server should never share its uid.
+RUN groupadd --system --gid 10002 skriptoteket \
+ && useradd --system --uid 10002 --gid skriptoteket --home-dir /var/lib/skriptoteket \
       --no-create-home --shell /usr/sbin/nologin skriptoteket \
  && install -d -o skriptoteket -g skriptoteket -m 0750 /var/lib/skriptoteket
 COPY --from=build /src/dist/skriptoteket /usr/local/bin/skriptoteket
