@@ -7,15 +7,16 @@ import { createApp } from "../http/app";
 import { createMetrics } from "../ops/metrics";
 import { createIdentityDeps } from "../identity/identity.deps";
 import { createExecutionDeps } from "../execution/execution.deps";
-import { startRunWorkers } from "../execution/run-workers";
 import { createRunNotifier } from "../execution/run-events";
-import { createDockerDriver } from "../execution/docker-driver";
+import type { WorkerHandle } from "../execution/worker";
+import type { RunnerDriver } from "../execution/runner-driver";
 import { createFsBlobStore } from "../store/blob-store";
 import { createRetentionDeps, startRetentionSchedule } from "../ops/retention.service";
 import { assets } from "../assets.gen.js";
 import pkg from "../../package.json";
 
 const MIB = 1024 * 1024;
+const WORKER_START_DELAY_MS = 200;
 
 export const serveCommand: Command = {
   name: "serve",
@@ -29,9 +30,10 @@ export const serveCommand: Command = {
     const { config, store, log } = cli;
     const metrics = createMetrics();
     const identity = createIdentityDeps({ store, config, log, metrics });
-    // `[runner] concurrency` workers in this process (0: runs are left to `skriptoteket worker` elsewhere)
     const notifier = createRunNotifier();
-    const workers = config.runner.concurrency > 0 ? startRunWorkers({ config, store, log, metrics, notify: notifier.notify }) : null;
+    // The workers and the Docker client are loaded after the server listens (dynamic import): the
+    // Docker client's modules cost ≈25 ms and ≈30 MiB, which start-up should not wait for.
+    let workers: WorkerHandle | null = null;
     const execution = createExecutionDeps({
       store,
       config,
@@ -39,16 +41,19 @@ export const serveCommand: Command = {
       metrics,
       blobStore: createFsBlobStore(config.storage.data_dir),
       notifier,
-      ...(workers ? { notifyQueued: workers.wake, abortLocal: workers.abortLocal } : {}),
+      notifyQueued: () => workers?.wake(),
+      abortLocal: (runId) => workers?.abortLocal(runId) ?? false,
     });
-    const docker = createDockerDriver({ dockerHost: config.runner.docker_host, log });
+    let docker: Promise<RunnerDriver> | null = null;
+    const dockerClient = () =>
+      (docker ??= import("../execution/docker-driver").then((m) => m.createDockerDriver({ dockerHost: config.runner.docker_host, log })));
     const readiness = {
       docker: async () => {
-        await docker.ping();
+        await (await dockerClient()).ping();
         return { ok: true };
       },
       runner_image: async () =>
-        (await docker.imageExists(config.runner.image))
+        (await (await dockerClient()).imageExists(config.runner.image))
           ? { ok: true, detail: config.runner.image }
           : { ok: false, detail: `${config.runner.image} is missing: run runner/build-image.sh` },
     };
@@ -67,11 +72,21 @@ export const serveCommand: Command = {
       config: cli.configPath ?? "(defaults)",
       startup_ms: Math.round(performance.now() - t0),
     });
+    // `[runner] concurrency` workers in this process; they adopt runs a crashed process left, first.
+    // Started a moment after the first requests can be answered: loading them blocks for ≈30 ms.
+    const workersStarted = new Promise<void>((resolve) =>
+      setTimeout(async () => {
+        const { startRunWorkers } = await import("../execution/run-workers");
+        workers = startRunWorkers({ config, store, log, metrics, notify: notifier.notify });
+        resolve();
+      }, WORKER_START_DELAY_MS),
+    );
     await new Promise<void>((resolve) => {
       const stop = async (signal: string) => {
         log.info("stopping", { signal });
         await app.stop();
         // running containers are finished or left for adoption by the next start; nothing is lost
+        await workersStarted;
         await workers?.stop();
         await retention.stop();
         await cli.close();
