@@ -74,7 +74,7 @@ export function startSmtpSink(opts: { credentials?: { user: string; pass: string
       reply(socket, "221 Bye");
       return socket.end();
     }
-    reply(socket, "502 5.5.2 Command not implemented");
+    reply(socket, "502 5.5.2 Command unrecognized");
   };
 
   const line = (socket: Socket<ConnState>, text: string) => {
