@@ -3,6 +3,10 @@
  * here; `MessageId` is derived from this object, so sv.ts must translate every one of them or the type
  * check fails. Placeholders are written `{name}` and filled by `t()` (ui/src/i18n/t.ts).
  */
+import { authoringEn } from "./messages/authoring.en";
+import { documentsEn } from "./messages/documents.en";
+import { accessEn } from "./messages/access.en";
+
 export const en = {
   "app.name": "Skriptoteket",
   "app.loading": "Loading…",
@@ -422,6 +426,11 @@ export const en = {
   "error.rate_limited_seconds": "Too many attempts. Wait {seconds} seconds and try again.",
   "error.network": "Could not reach the server. Check your connection and try again.",
   "error.unknown": "Something went wrong. Try again.",
+
+  // one file per feature (ui/src/i18n/messages), so features add texts without touching this list
+  ...authoringEn,
+  ...documentsEn,
+  ...accessEn,
 } as const;
 
 /** Every message id of the UI. */

@@ -1,4 +1,7 @@
 import type { MessageId } from "./en";
+import { authoringSv } from "./messages/authoring.sv";
+import { documentsSv } from "./messages/documents.sv";
+import { accessSv } from "./messages/access.sv";
 
 /**
  * Swedish texts (the default locale). Typed by the English message ids: a missing or misspelt id
@@ -423,6 +426,10 @@ export const sv: Record<MessageId, string> = {
   "error.rate_limited_seconds": "För många försök. Vänta {seconds} sekunder och försök igen.",
   "error.network": "Kunde inte nå servern. Kontrollera anslutningen och försök igen.",
   "error.unknown": "Något gick fel. Försök igen.",
+
+  ...authoringSv,
+  ...documentsSv,
+  ...accessSv,
 };
 
 /** The locale module shape @lit/localize's runtime mode loads (`{ templates }`). */

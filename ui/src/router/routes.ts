@@ -1,13 +1,19 @@
 import type { User } from "../api/api-types";
 import type { MessageId } from "../i18n/en";
+import { AUTHORING_ROUTES, type AuthoringRouteName } from "./routes.authoring";
+import { DOCUMENTS_ROUTES, type DocumentsRouteName } from "./routes.documents";
+import { ACCESS_ROUTES, type AccessRouteName } from "./routes.access";
 
 /**
  * Who may open a route: anyone; only people who are NOT logged in (login, register: a logged-in user
- * is sent home); any logged-in user; admins and superusers; superusers only.
+ * is sent home); any logged-in user; contributors and up; admins and superusers; superusers only.
  */
-export type Access = "public" | "guest" | "user" | "admin" | "superuser";
+export type Access = "public" | "guest" | "user" | "contributor" | "admin" | "superuser";
 
-export type RouteName =
+/** Every page name: the core pages here, each feature's in its own routes.<feature>.ts. */
+export type RouteName = CoreRouteName | AuthoringRouteName | DocumentsRouteName | AccessRouteName;
+
+type CoreRouteName =
   | "home"
   | "login"
   | "register"
@@ -28,8 +34,8 @@ export type RouteName =
 /** Page titles are messages without placeholders. */
 export type TitleMessageId = Extract<MessageId, `title.${string}`>;
 
-export interface RouteDef {
-  name: RouteName;
+export interface RouteDef<Name extends RouteName = RouteName> {
+  name: Name;
   /** Path pattern; `:name` segments become params. */
   path: string;
   access: Access;
@@ -54,6 +60,9 @@ export const ROUTES: readonly RouteDef[] = [
   { name: "admin-user", path: "/admin/users/:id", access: "superuser", title: "title.admin_user" },
   { name: "admin-taxonomy", path: "/admin/taxonomy", access: "admin", title: "title.admin_taxonomy" },
   { name: "admin-retention", path: "/admin/retention", access: "admin", title: "title.admin_retention" },
+  ...AUTHORING_ROUTES,
+  ...DOCUMENTS_ROUTES,
+  ...ACCESS_ROUTES,
 ];
 
 export const NOT_FOUND_ROUTE: RouteDef = { name: "not-found", path: "*", access: "public", title: "title.not_found" };
@@ -109,6 +118,9 @@ export function decideAccess(route: RouteDef, user: User | null, here: string): 
       return user ? { kind: "redirect", to: "/" } : { kind: "show" };
     case "user":
       return user ? { kind: "show" } : { kind: "redirect", to: loginPath(here) };
+    case "contributor":
+      if (!user) return { kind: "redirect", to: loginPath(here) };
+      return user.role === "user" ? { kind: "forbidden" } : { kind: "show" };
     case "admin":
       if (!user) return { kind: "redirect", to: loginPath(here) };
       return user.role === "admin" || user.role === "superuser" ? { kind: "show" } : { kind: "forbidden" };

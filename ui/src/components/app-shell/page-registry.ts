@@ -17,8 +17,11 @@ import "../../pages/run-page/run-page";
 import "../../pages/runs-page/runs-page";
 import "../../pages/tool-page/tool-page";
 import "../../pages/verify-email-page/verify-email-page";
+import { AUTHORING_PAGES } from "./pages.authoring";
+import { DOCUMENTS_PAGES } from "./pages.documents";
+import { ACCESS_PAGES } from "./pages.access";
 
-type PageRenderer = (params: Record<string, string>, search: string) => TemplateResult;
+export type PageRenderer = (params: Record<string, string>, search: string) => TemplateResult;
 
 /** Which element renders each route. `search` is the raw query string, so pages react only to real changes. */
 const PAGES: Record<RouteName, PageRenderer> = {
@@ -39,6 +42,9 @@ const PAGES: Record<RouteName, PageRenderer> = {
   "admin-taxonomy": () => html`<sk-admin-taxonomy-page></sk-admin-taxonomy-page>`,
   "admin-retention": () => html`<sk-admin-retention-page></sk-admin-retention-page>`,
   "not-found": () => html`<sk-not-found-page></sk-not-found-page>`,
+  ...AUTHORING_PAGES,
+  ...DOCUMENTS_PAGES,
+  ...ACCESS_PAGES,
 };
 
 export function renderPage(match: RouteMatch, decision: AccessDecision, search: string): TemplateResult {
