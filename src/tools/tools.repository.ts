@@ -1,7 +1,7 @@
-// Tools and their immutable versions, for SQLite and PostgreSQL. The two factories run the same
+// Tools and their immutable versions (and the editor's sandbox snapshots), for SQLite and PostgreSQL. The two factories run the same
 // queries; tools.repository.test.ts runs one suite on both. There is deliberately no way to change a
 // version's content: a version is superseded by a new one, only its state moves (tools.rules.ts).
-import { and, asc, desc, eq, max } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lte, max, min } from "drizzle-orm";
 import type { PgDb, SqliteDb, Store } from "../store/db";
 import type { StateChange, VersionState } from "./tools.rules";
 import * as lite from "./tools.schema.sqlite";
@@ -76,7 +76,26 @@ export type ToolsRepository = {
    * nothing was applied, and the caller re-reads and plans again.
    */
   applyStateChanges(set: StateChangeSet): Promise<boolean>;
+  /** id, number and state of every version of every tool (no content), for lists of tools. */
+  listVersionStates(): Promise<VersionStateRow[]>;
+  /**
+   * Saves a new version only if the tool's newest version is still `expectedHeadId` (null: the tool
+   * has no versions yet), decided in the same transaction as the insert: two editors saving on the
+   * same head cannot both win.
+   */
+  createVersionOnHead(version: NewToolVersion, expectedHeadId: string | null): Promise<CreateOnHeadResult>;
+  /**
+   * A sandbox snapshot of an editor buffer (number ≤ 0, never listed as a version): the existing one
+   * with the same content hash, or a new one. The queue runs it like any version.
+   */
+  saveSandboxSnapshot(snapshot: NewSandboxSnapshot): Promise<ToolVersionRecord>;
+  /** A sandbox snapshot of this tool, or null (also for real versions). */
+  getSandboxSnapshot(toolId: string, id: string): Promise<ToolVersionRecord | null>;
 };
+
+export type VersionStateRow = { toolId: string; id: string; number: number; state: VersionState };
+export type CreateOnHeadResult = { ok: true; version: ToolVersionRecord } | { ok: false; head: { id: string; number: number } | null };
+export type NewSandboxSnapshot = Omit<NewToolVersion, "state" | "parentVersionId" | "note">;
 
 /** Thrown inside a transaction to roll it back when an optimistic state check fails. */
 class StaleStateError extends Error {}
@@ -121,6 +140,15 @@ function toVersion(row: typeof lite.toolVersions.$inferSelect): ToolVersionRecor
   return { ...row, settingsSchema: row.settingsSchema ?? null };
 }
 
+/**
+ * Sandbox snapshots (the editor's unsaved buffers stored so the queue can run them) are rows of
+ * tool_versions numbered 0, -1, -2 … per tool: the queue runs them like any version, the number
+ * index keeps them unique, and every version query looks at numbers ≥ 1 only.
+ */
+export function isSandboxSnapshot(v: { number: number }): boolean {
+  return v.number < 1;
+}
+
 export function createToolsRepositorySqlite(db: SqliteDb): ToolsRepository {
   const { tools, toolVersions } = lite;
   const getById = async (id: string) => db.select().from(tools).where(eq(tools.id, id)).get() ?? null;
@@ -160,7 +188,7 @@ export function createToolsRepositorySqlite(db: SqliteDb): ToolsRepository {
       // same number in between (a deferred transaction would fail with SQLITE_BUSY on upgrade).
       const id = db.transaction(
         (tx) => {
-          const top = tx.select({ n: max(toolVersions.number) }).from(toolVersions).where(eq(toolVersions.toolId, v.toolId)).get();
+          const top = tx.select({ n: max(toolVersions.number) }).from(toolVersions).where(and(eq(toolVersions.toolId, v.toolId), gt(toolVersions.number, 0))).get();
           const row = versionRow(v, (top?.n ?? 0) + 1);
           tx.insert(toolVersions).values(row).run();
           return row.id;
@@ -173,13 +201,19 @@ export function createToolsRepositorySqlite(db: SqliteDb): ToolsRepository {
     },
     getVersion,
     async listVersions(toolId) {
-      return db.select().from(toolVersions).where(eq(toolVersions.toolId, toolId)).orderBy(asc(toolVersions.number)).all().map(toVersion);
+      return db
+        .select()
+        .from(toolVersions)
+        .where(and(eq(toolVersions.toolId, toolId), gt(toolVersions.number, 0)))
+        .orderBy(asc(toolVersions.number))
+        .all()
+        .map(toVersion);
     },
     async findVersionByContentHash(toolId, hash) {
       const row = db
         .select()
         .from(toolVersions)
-        .where(and(eq(toolVersions.toolId, toolId), eq(toolVersions.contentHash, hash)))
+        .where(and(eq(toolVersions.toolId, toolId), eq(toolVersions.contentHash, hash), gt(toolVersions.number, 0)))
         .orderBy(desc(toolVersions.number))
         .limit(1)
         .get();
@@ -208,6 +242,68 @@ export function createToolsRepositorySqlite(db: SqliteDb): ToolsRepository {
         if (e instanceof StaleStateError) return false;
         throw e;
       }
+    },
+    async listVersionStates() {
+      return db
+        .select({ toolId: toolVersions.toolId, id: toolVersions.id, number: toolVersions.number, state: toolVersions.state })
+        .from(toolVersions)
+        .where(gt(toolVersions.number, 0))
+        .orderBy(asc(toolVersions.toolId), asc(toolVersions.number))
+        .all();
+    },
+    async createVersionOnHead(v, expectedHeadId) {
+      const outcome = db.transaction(
+        (tx): { ok: true; id: string } | { ok: false; head: { id: string; number: number } | null } => {
+          const head =
+            tx
+              .select({ id: toolVersions.id, number: toolVersions.number })
+              .from(toolVersions)
+              .where(and(eq(toolVersions.toolId, v.toolId), gt(toolVersions.number, 0)))
+              .orderBy(desc(toolVersions.number))
+              .limit(1)
+              .get() ?? null;
+          if ((head?.id ?? null) !== expectedHeadId) return { ok: false, head };
+          const row = versionRow(v, (head?.number ?? 0) + 1);
+          tx.insert(toolVersions).values(row).run();
+          return { ok: true, id: row.id };
+        },
+        { behavior: "immediate" },
+      );
+      if (!outcome.ok) return outcome;
+      const created = await getVersion(outcome.id);
+      if (!created) throw new Error(`tool version ${outcome.id} vanished right after insert`);
+      return { ok: true, version: created };
+    },
+    async saveSandboxSnapshot(v) {
+      const find = () =>
+        db
+          .select()
+          .from(toolVersions)
+          .where(and(eq(toolVersions.toolId, v.toolId), lte(toolVersions.number, 0), eq(toolVersions.contentHash, v.contentHash)))
+          .limit(1)
+          .get();
+      const existing = find();
+      if (existing) return toVersion(existing);
+      const id = db.transaction(
+        (tx) => {
+          const low = tx.select({ n: min(toolVersions.number) }).from(toolVersions).where(and(eq(toolVersions.toolId, v.toolId), lte(toolVersions.number, 0))).get();
+          const row = versionRow({ ...v, state: "draft", parentVersionId: null, note: null }, low?.n === null || low?.n === undefined ? 0 : low.n - 1);
+          tx.insert(toolVersions).values(row).run();
+          return row.id;
+        },
+        { behavior: "immediate" },
+      );
+      const created = await getVersion(id);
+      if (!created) throw new Error(`sandbox snapshot ${id} vanished right after insert`);
+      return created;
+    },
+    async getSandboxSnapshot(toolId, id) {
+      const row = db
+        .select()
+        .from(toolVersions)
+        .where(and(eq(toolVersions.id, id), eq(toolVersions.toolId, toolId), lte(toolVersions.number, 0)))
+        .get();
+      return row ? toVersion(row) : null;
     },
   };
 }
@@ -250,7 +346,7 @@ export function createToolsRepositoryPg(db: PgDb): ToolsRepository {
         // Locking the tool row serializes version creation per tool, so max(number) + 1 is unique
         // (READ COMMITTED alone would let two transactions read the same max).
         await tx.select({ id: tools.id }).from(tools).where(eq(tools.id, v.toolId)).for("update");
-        const [top] = await tx.select({ n: max(toolVersions.number) }).from(toolVersions).where(eq(toolVersions.toolId, v.toolId));
+        const [top] = await tx.select({ n: max(toolVersions.number) }).from(toolVersions).where(and(eq(toolVersions.toolId, v.toolId), gt(toolVersions.number, 0)));
         const r = versionRow(v, (top?.n ?? 0) + 1);
         await tx.insert(toolVersions).values(r);
         return r;
@@ -261,13 +357,19 @@ export function createToolsRepositoryPg(db: PgDb): ToolsRepository {
     },
     getVersion,
     async listVersions(toolId) {
-      return (await db.select().from(toolVersions).where(eq(toolVersions.toolId, toolId)).orderBy(asc(toolVersions.number))).map(toVersion);
+      return (
+        await db
+          .select()
+          .from(toolVersions)
+          .where(and(eq(toolVersions.toolId, toolId), gt(toolVersions.number, 0)))
+          .orderBy(asc(toolVersions.number))
+      ).map(toVersion);
     },
     async findVersionByContentHash(toolId, hash) {
       const [row] = await db
         .select()
         .from(toolVersions)
-        .where(and(eq(toolVersions.toolId, toolId), eq(toolVersions.contentHash, hash)))
+        .where(and(eq(toolVersions.toolId, toolId), eq(toolVersions.contentHash, hash), gt(toolVersions.number, 0)))
         .orderBy(desc(toolVersions.number))
         .limit(1);
       return row ? toVersion(row) : null;
@@ -290,6 +392,63 @@ export function createToolsRepositoryPg(db: PgDb): ToolsRepository {
         if (e instanceof StaleStateError) return false;
         throw e;
       }
+    },
+    async listVersionStates() {
+      return db
+        .select({ toolId: toolVersions.toolId, id: toolVersions.id, number: toolVersions.number, state: toolVersions.state })
+        .from(toolVersions)
+        .where(gt(toolVersions.number, 0))
+        .orderBy(asc(toolVersions.toolId), asc(toolVersions.number));
+    },
+    async createVersionOnHead(v, expectedHeadId) {
+      const outcome = await db.transaction(async (tx): Promise<{ ok: true; id: string } | { ok: false; head: { id: string; number: number } | null }> => {
+        // The tool row lock serializes saves per tool (see createVersion).
+        await tx.select({ id: tools.id }).from(tools).where(eq(tools.id, v.toolId)).for("update");
+        const [head] = await tx
+          .select({ id: toolVersions.id, number: toolVersions.number })
+          .from(toolVersions)
+          .where(and(eq(toolVersions.toolId, v.toolId), gt(toolVersions.number, 0)))
+          .orderBy(desc(toolVersions.number))
+          .limit(1);
+        if ((head?.id ?? null) !== expectedHeadId) return { ok: false, head: head ?? null };
+        const row = versionRow(v, (head?.number ?? 0) + 1);
+        await tx.insert(toolVersions).values(row);
+        return { ok: true, id: row.id };
+      });
+      if (!outcome.ok) return outcome;
+      const created = await getVersion(outcome.id);
+      if (!created) throw new Error(`tool version ${outcome.id} vanished right after insert`);
+      return { ok: true, version: created };
+    },
+    async saveSandboxSnapshot(v) {
+      const find = async () =>
+        (
+          await db
+            .select()
+            .from(toolVersions)
+            .where(and(eq(toolVersions.toolId, v.toolId), lte(toolVersions.number, 0), eq(toolVersions.contentHash, v.contentHash)))
+            .limit(1)
+        )[0];
+      const existing = await find();
+      if (existing) return toVersion(existing);
+      const id = await db.transaction(async (tx) => {
+        // The tool row lock serializes snapshot numbering per tool (see createVersion).
+        await tx.select({ id: tools.id }).from(tools).where(eq(tools.id, v.toolId)).for("update");
+        const [low] = await tx.select({ n: min(toolVersions.number) }).from(toolVersions).where(and(eq(toolVersions.toolId, v.toolId), lte(toolVersions.number, 0)));
+        const row = versionRow({ ...v, state: "draft", parentVersionId: null, note: null }, low?.n === null || low?.n === undefined ? 0 : low.n - 1);
+        await tx.insert(toolVersions).values(row);
+        return row.id;
+      });
+      const created = await getVersion(id);
+      if (!created) throw new Error(`sandbox snapshot ${id} vanished right after insert`);
+      return created;
+    },
+    async getSandboxSnapshot(toolId, id) {
+      const [row] = await db
+        .select()
+        .from(toolVersions)
+        .where(and(eq(toolVersions.id, id), eq(toolVersions.toolId, toolId), lte(toolVersions.number, 0)));
+      return row ? toVersion(row) : null;
     },
   };
 }
