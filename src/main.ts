@@ -21,6 +21,8 @@ export const commands: CommandEntry[] = [
   { name: "restore", summary: "Restore a backup into an empty data dir and database", load: async () => (await import("./cli/restore")).restoreCommand },
   { name: "retention", summary: "Remove data older than its retention period", load: async () => (await import("./cli/retention")).retentionCommand },
   { name: "config", summary: "Check the configuration or print the effective values", load: async () => (await import("./cli/config")).configCommand },
+  { name: "login", summary: "Log the command line in to a Skriptoteket server (confirm in the browser)", load: async () => (await import("./cli/login")).loginCommand },
+  { name: "run", summary: "Run a published tool on the server and download its files", load: async () => (await import("./cli/run")).runCommand },
   { name: "doctor", summary: "Check configuration, data directory, database, Docker and the runner image", load: async () => (await import("./cli/doctor")).doctorCommand },
 ];
 

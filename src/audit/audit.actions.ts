@@ -50,7 +50,52 @@ export type AuditPayloads = {
   "user.erased": Change<null, { pseudonym: string; tables: TableRowCount[]; files: number; bytes: number; audit_events_pseudonymised: number }>;
   /** The database and files were restored from a backup; written into the restored database after migrating. */
   "backup.restored": Change<null, { backup_created_at: string; backup_version: string; migrations_applied: number }>;
+  // ---- access (src/access): API keys and the CLI's device login ----
+  /** `owner_id`: whose key it is. The secret itself is never recorded. */
+  "api_key.created": Change<null, ApiKeySnapshot>;
+  "api_key.revoked": Change<ApiKeySnapshot, { by: "owner" | "admin" }>;
+  /** A request with the key; written at most once a minute per key. */
+  "api_key.used": Change<null, { prefix: string; method: string; path: string }>;
+  "device.approved": Change<null, { client_name: string | null; scopes: string[] }>;
+  "device.denied": Change<null, { client_name: string | null }>;
+  /** The CLI fetched its short-lived token after the approval. */
+  "device.access_issued": Change<null, { scopes: string[]; expires_at: string }>;
+  /** Signed in through an OpenID Connect provider; `created` when the account was made just now. */
+  "auth.sso_login_succeeded": Change<null, { provider: string; created: boolean; role: Role }>;
+  /** An SSO login was refused; `reason` is the error code (domain not allowed, inactive, …). */
+  "auth.sso_login_failed": Change<null, { provider: string; email: string | null; reason: string }>;
+  /** The provider's groups claim changed the local role at login (never for superusers). */
+  "user.role_mapped": Change<{ role: Role }, { role: Role; provider: string }>;
+  "group.created": Change<null, { name: string }>;
+  "group.renamed": Change<{ name: string }, { name: string }>;
+  "group.deleted": Change<{ name: string; members: number; tools: number }, null>;
+  "group.member_added": Change<null, { group: string; user_id: string; email: string }>;
+  "group.member_removed": Change<{ group: string; user_id: string; email: string }, null>;
+  /** The groups a tool is limited to (by name); empty = everyone may use it. */
+  "tool.access_changed": Change<{ slug: string; groups: string[] }, { slug: string; groups: string[] }>;
+  // ---- authoring and governance (src/authoring) ----
+  "tool.created": Change<null, ToolSnapshot>;
+  "tool.updated": Change<ToolSnapshot, ToolSnapshot>;
+  "tool.published": Change<{ is_published: false }, { is_published: true; active_version: number }>;
+  "tool.unpublished": Change<{ is_published: true }, { is_published: false }>;
+  "tool.maintainer_added": Change<{ maintainers: string[] }, { maintainers: string[] }>;
+  "tool.maintainer_removed": Change<{ maintainers: string[] }, { maintainers: string[] }>;
+  /** An admin took over someone else's live draft lock. */
+  "tool.lock_taken_over": Change<{ holder: string }, { holder: string }>;
+  "version.submitted": Change<VersionStates, VersionStates & { note: string | null }>;
+  "version.changes_requested": Change<VersionStates, VersionStates & { message: string }>;
+  /** A superuser made an archived version active again. */
+  "version.rolled_back": Change<VersionStates & { active_version: number | null }, VersionStates & { active_version: number }>;
+  "suggestion.created": Change<null, SuggestionSnapshot>;
+  "suggestion.accepted": Change<{ status: string }, { status: "accepted"; tool_id: string; slug: string }>;
+  "suggestion.denied": Change<{ status: string }, { status: "denied"; rationale: string }>;
 };
+
+/** The states of the versions a governance step moved, by number: {"3": "in_review"}. */
+export type VersionStates = { slug: string; states: Record<string, string> };
+export type SuggestionSnapshot = { title: string; description: string; professions: string[]; categories: string[] };
+
+export type ApiKeySnapshot = { owner_id: string; label: string; prefix: string; scopes: string[]; expires_at: string | null; webhook_url: string | null };
 
 export type RetentionItemCounts = { kind: string; rows: number; files: number; bytes: number };
 export type TableRowCount = { table: string; rows: number };
@@ -90,6 +135,34 @@ const ACTION_SET: Record<AuditAction, true> = {
   "user.exported": true,
   "user.erased": true,
   "backup.restored": true,
+  "api_key.created": true,
+  "api_key.revoked": true,
+  "api_key.used": true,
+  "device.approved": true,
+  "device.denied": true,
+  "device.access_issued": true,
+  "auth.sso_login_succeeded": true,
+  "auth.sso_login_failed": true,
+  "user.role_mapped": true,
+  "group.created": true,
+  "group.renamed": true,
+  "group.deleted": true,
+  "group.member_added": true,
+  "group.member_removed": true,
+  "tool.access_changed": true,
+  "tool.created": true,
+  "tool.updated": true,
+  "tool.published": true,
+  "tool.unpublished": true,
+  "tool.maintainer_added": true,
+  "tool.maintainer_removed": true,
+  "tool.lock_taken_over": true,
+  "version.submitted": true,
+  "version.changes_requested": true,
+  "version.rolled_back": true,
+  "suggestion.created": true,
+  "suggestion.accepted": true,
+  "suggestion.denied": true,
 };
 
 export const AUDIT_ACTIONS = Object.keys(ACTION_SET) as AuditAction[];
@@ -113,7 +186,11 @@ export type AuditTarget =
   | { type: "tool"; id: string }
   | { type: "tool_version"; id: string }
   | { type: "profession"; id: string }
-  | { type: "category"; id: string };
+  | { type: "category"; id: string }
+  | { type: "api_key"; id: string }
+  | { type: "device_grant"; id: string }
+  | { type: "group"; id: string }
+  | { type: "suggestion"; id: string };
 
 export function userActor(user: { id: string; email: string }): AuditActor {
   return { kind: "user", id: user.id, email: user.email };

@@ -3,6 +3,7 @@
 import { resolve } from "node:path";
 import type { CliIO, Command } from "./command";
 import { printHelp, wantsHelp } from "./help";
+import { runToolPush } from "./tool-push";
 import { openCliContext, splitConfigArg } from "./context";
 import { formatManifestProblem } from "../tools/tool-manifest.rules";
 import { createToolsDeps, findToolFolders, importTool, listTools, ToolImportError, type ImportReport, type ToolsDeps } from "../tools/tools.service";
@@ -16,6 +17,7 @@ export const toolCommand: Command = {
     "Usage: skriptoteket tool import DIR [DIR …] [--publish] [--config FILE]",
     "       skriptoteket tool import --all ROOT [ROOT …] [--publish] [--config FILE]",
     "       skriptoteket tool list [--published] [--config FILE]",
+    "       skriptoteket tool push DIR [--note TEXT] [--server URL]",
     "",
     "  import   Each DIR holds tool.json (slug, title, summary, entrypoint, input_schema, settings_schema,",
     "           usage_instructions, professions, categories) and tool.py. Tools are matched by slug:",
@@ -26,11 +28,14 @@ export const toolCommand: Command = {
     "           --all      every ROOT is a folder of tool folders; each subfolder with a tool.json is imported.",
     "           Exit 0 when every folder was imported, 1 when any failed (the others are still imported).",
     "  list     Every tool: slug, title, published, active version. --published shows only published ones.",
+    "  push     For maintainers on their own machine: sends DIR's tool.py and tool.json to the server as a new",
+    "           draft version (needs \"skriptoteket login\" with tools:write; same content saves nothing).",
   ].join("\n"),
   examples: [
     "skriptoteket tool import ./betyg-csv --publish",
     "skriptoteket tool import --all /srv/script-bank --publish --config /etc/skriptoteket/skriptoteket.toml",
     "skriptoteket tool list",
+    "skriptoteket tool push ./betyg-csv --note \"Rättar decimalkomma\"",
   ],
   async run(args, io) {
     if (wantsHelp(args)) return printHelp(this, io);
@@ -41,6 +46,8 @@ export const toolCommand: Command = {
       if ("error" in parsed) return usageError(parsed.error, io);
       return withDeps(configArgs, io, (deps) => runImport(deps, parsed, io));
     }
+    // push talks to a server over HTTP: no local config or database
+    if (subcommand === "push") return runToolPush(options, io);
     if (subcommand === "list") {
       const unknown = options.find((o) => o !== "--published");
       if (unknown !== undefined) return usageError(`Unknown argument "${unknown}" for "tool list".`, io);

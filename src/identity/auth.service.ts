@@ -14,6 +14,8 @@ import type { LoginOutcome } from "./login-events.repository";
 import type { UserRecord } from "./users.repository";
 import { assertAcceptablePassword, assertValidEmail } from "./users.service";
 import { startSession, type StartedSession } from "./sessions.service";
+import { passwordLoginAllowed } from "./oidc.rules";
+import { OidcErrors } from "./oidc.errors";
 
 /** Request facts the services record; `locale` is the caller's language (for e-mails). */
 export type AuthMeta = RequestMeta & { locale: Locale };
@@ -72,6 +74,11 @@ export async function login(deps: IdentityDeps, input: { email: string; password
   if (deps.config.auth.require_email_verification && !user.emailVerified) {
     await recordAttempt(deps, email, user, "unverified", meta);
     throw IdentityErrors.emailNotVerified();
+  }
+  // [sso] local_login = "admins": everyone else signs in through the provider (oidc.service.ts).
+  if (!passwordLoginAllowed(user.role, deps.config.sso.local_login)) {
+    await recordAttempt(deps, email, user, "password_login_disabled", meta);
+    throw OidcErrors.localLoginDisabled();
   }
   await deps.users.recordSuccessfulLogin(user.id, deps.now());
   const started = await startSession(deps, user.id, meta);

@@ -12,6 +12,9 @@ import { createLoginEventsRepositoryPg, createLoginEventsRepositorySqlite, type 
 import { createEmailTokensRepositoryPg, createEmailTokensRepositorySqlite, type EmailTokensRepository } from "./email-tokens.repository";
 import pkg from "../../package.json";
 
+/** The config sections of single sign-on. */
+export type SsoSection = "sso" | "oidc_1" | "oidc_2" | "oidc_3";
+
 export type IdentityRepositories = {
   users: UsersRepository;
   sessions: SessionsRepository;
@@ -21,8 +24,8 @@ export type IdentityRepositories = {
 };
 
 export type IdentityDeps = IdentityRepositories & {
-  /** storage: the upload limits GET /api/v1/meta tells the UI. */
-  config: Pick<Config, "server" | "auth" | "storage">;
+  /** storage: the upload limits GET /api/v1/meta tells the UI; sso/oidc_*: single sign-on (oidc.service.ts); ai: meta's ai_enabled. */
+  config: Pick<Config, "server" | "auth" | "storage" | "ai" | SsoSection>;
   mailer: Mailer;
   log: Logger;
   metrics: Pick<Metrics, "logins">;
@@ -56,7 +59,7 @@ export function createIdentityRepositories(store: Store): IdentityRepositories {
 
 export type CreateIdentityDepsOptions = {
   store: Store;
-  config: Pick<Config, "server" | "auth" | "email" | "storage">;
+  config: Pick<Config, "server" | "auth" | "email" | "storage" | "ai" | SsoSection>;
   log: Logger;
   metrics: Pick<Metrics, "logins">;
   /** Defaults to the provider named in [email]. */
@@ -68,7 +71,7 @@ export type CreateIdentityDepsOptions = {
 export function createIdentityDeps({ store, config, log, metrics, mailer, now, version }: CreateIdentityDepsOptions): IdentityDeps {
   return {
     ...createIdentityRepositories(store),
-    config: { server: config.server, auth: config.auth, storage: config.storage },
+    config: { server: config.server, auth: config.auth, storage: config.storage, ai: config.ai, sso: config.sso, oidc_1: config.oidc_1, oidc_2: config.oidc_2, oidc_3: config.oidc_3 },
     mailer: mailer ?? createMailer(config.email, log),
     log,
     metrics,

@@ -37,6 +37,8 @@ for (const kind of testStoreKinds()) {
           version: "9.9.9-test",
           max_upload_mb: h.config.storage.max_upload_mb,
           max_upload_files: h.config.storage.max_upload_files,
+          ai_enabled: false,
+          sso: { providers: [], local_login: "everyone" },
         });
         expect(r.body.max_upload_mb).toBeGreaterThan(0);
       });

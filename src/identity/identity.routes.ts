@@ -8,6 +8,7 @@ import { updateProfile } from "./profile.service";
 import { endSession, requestMeta, requireAuth } from "./sessions.service";
 import { getUser, toUserJson } from "./users.service";
 import { randomToken } from "./identity.crypto";
+import { configuredProviders } from "./oidc.rules";
 import {
   ChangePasswordBody,
   CsrfResponse,
@@ -48,6 +49,13 @@ export function identityRoutes(ctx: HttpContextPlugin, deps: IdentityDeps) {
         // shown next to the file picker, so a teacher learns the limits before uploading
         max_upload_mb: deps.config.storage.max_upload_mb,
         max_upload_files: deps.config.storage.max_upload_files,
+        // with AI off the UI shows no AI element at all
+        ai_enabled: deps.config.ai.enabled,
+        // the login page's single sign-on buttons
+        sso: {
+          providers: configuredProviders(deps.config).map((p) => ({ id: p.id, label: p.label, login_url: `/api/v1/auth/oidc/${p.id}/start` })),
+          local_login: deps.config.sso.local_login,
+        },
       }),
       { permission: "public", response: MetaResponse, detail: { summary: "Site facts the UI needs before login", tags: ["meta"] } },
     )

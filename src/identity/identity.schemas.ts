@@ -36,6 +36,11 @@ export const MetaResponse = t.Object({
   version: t.String(),
   max_upload_mb: t.Number({ description: "[storage] max_upload_mb: the most one run's uploads may weigh together" }),
   max_upload_files: t.Integer({ description: "[storage] max_upload_files: the most files one run may take" }),
+  ai_enabled: t.Boolean({ description: "[ai] enabled: show the AI features (semantic search, editor assistant, admin AI page)" }),
+  sso: t.Object({
+    providers: t.Array(t.Object({ id: t.String(), label: t.String(), login_url: t.String() }), { description: "One login button each" }),
+    local_login: t.Union([t.Literal("everyone"), t.Literal("admins")], { description: "[sso] local_login: who may still log in with a password" }),
+  }),
 });
 export const CsrfResponse = t.Object({ csrf_token: t.String() });
 export const LoginBody = t.Object({ email: Email, password: Password });
@@ -78,6 +83,9 @@ export const LoginEventSchema = t.Object({
     t.Literal("locked"),
     t.Literal("inactive"),
     t.Literal("unverified"),
+    t.Literal("sso_success"),
+    t.Literal("sso_denied"),
+    t.Literal("password_login_disabled"),
   ]),
   ip: t.Union([t.String(), t.Null()]),
   user_agent: t.Union([t.String(), t.Null()]),

@@ -4,7 +4,8 @@ import type { PgDb, SqliteDb } from "../store/db";
 import * as lite from "./identity.schema.sqlite";
 import * as pg from "./identity.schema.pg";
 
-export const LOGIN_OUTCOMES = ["success", "bad_password", "unknown_user", "locked", "inactive", "unverified"] as const;
+// sso_*: single sign-on (oidc.service.ts); password_login_disabled: [sso] local_login = "admins" refused a password.
+export const LOGIN_OUTCOMES = ["success", "bad_password", "unknown_user", "locked", "inactive", "unverified", "sso_success", "sso_denied", "password_login_disabled"] as const;
 export type LoginOutcome = (typeof LOGIN_OUTCOMES)[number];
 
 export type LoginEventRecord = {

@@ -35,6 +35,10 @@ export class SkUserMenu extends SkElement {
           <wa-icon slot="icon" name="id-card"></wa-icon>
           ${t("shell.profile")}
         </wa-dropdown-item>
+        <wa-dropdown-item value="api-keys">
+          <wa-icon slot="icon" name="key"></wa-icon>
+          ${t("title.api_keys")}
+        </wa-dropdown-item>
         <wa-dropdown-item value="logout">
           <wa-icon slot="icon" name="right-from-bracket"></wa-icon>
           ${t("shell.log_out")}
@@ -46,6 +50,7 @@ export class SkUserMenu extends SkElement {
   private onSelect(event: WaSelectEvent) {
     const value = event.detail.item.getAttribute("value");
     if (value === "profile") navigate("/profile");
+    if (value === "api-keys") navigate("/profile/api-keys");
     if (value === "logout") this.dispatchEvent(new LogoutRequestEvent());
   }
 }

@@ -35,6 +35,9 @@ const OUTCOME_TEXTS: Record<string, OutcomeMessageId> = {
   locked: "outcome.locked",
   inactive: "outcome.inactive",
   unverified: "outcome.unverified",
+  sso_success: "outcome.sso_success",
+  sso_denied: "outcome.sso_denied",
+  password_login_disabled: "outcome.password_login_disabled",
 };
 
 /**

@@ -2,6 +2,8 @@ import { html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 import { isApiError } from "../../api/api-error";
 import { login, resendVerification } from "../../api/auth.api";
+import { ssoOf } from "../../api/access.api";
+import { ssoButtons, ssoErrorText } from "./sso-buttons";
 import { notice } from "../../components/notice/notice";
 import { SkElement } from "../../components/sk-element/sk-element";
 import { describeFailure, focusFirstInvalid, readForm } from "../../forms/forms";
@@ -44,6 +46,8 @@ export class SkLoginPage extends SkElement {
         ${this.next ? html`<p>${t("login.intro_next")}</p>` : nothing}
         ${notice("danger", this.error, this.unverifiedEmail && !this.resent ? this.renderResend() : nothing)}
         ${this.resent ? notice("success", t("common.resend_sent")) : nothing}
+        ${notice("danger", ssoErrorText(new URLSearchParams(this.search).get("sso_error")))}
+        ${ssoButtons(ssoOf(this.sessionState.meta), safeNextPath(this.next))}
         <div class="card">
           <form @submit=${this.onSubmit}>
             <wa-input
