@@ -7,8 +7,10 @@
 // server (`bun src/main.ts serve`, or the compiled binary with --binary), logs in once and drives each
 // scenario with `concurrency` parallel clients sharing that session cookie for `seconds` (after a 1 s
 // warm-up), then prints p50/p90/p99/max latency and requests/s per scenario. The clients run in this
-// process, on the same machine as the server, so they take some of its CPU; "server CPU ms/req" (from
-// /proc) is the server's own cost per request, which bounds its throughput on one core.
+// process, on the same machine as the server (2 cores shared), so they take some of its CPU and their
+// own event loop adds to the latency they see: "srv p50/p99" is the server's own time per request
+// (from its access log, which this script reads — an unread log pipe would also stall the server),
+// and "server CPU ms/req" (from /proc) its CPU cost per request, which bounds its throughput.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -181,6 +183,24 @@ async function drive(base: string, cookie: string, paths: string[], ms: number):
   return { latencies, errors, bytes };
 }
 
+/** The server's own duration (ms) of every logged API request, in log order (src/http/access-log.ts). */
+const serverMs: number[] = [];
+let serverLog = "";
+
+async function readAccessLog(stream: ReadableStream<Uint8Array>): Promise<void> {
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    const text = serverLog + decoder.decode(chunk, { stream: true });
+    const lines = text.split("\n");
+    serverLog = lines.pop() ?? "";
+    for (const line of lines) {
+      if (!line.includes('"msg":"http"')) continue;
+      const m = /"ms":([\d.]+)/.exec(line);
+      if (m) serverMs.push(Number(m[1]));
+    }
+  }
+}
+
 // ---- main --------------------------------------------------------------------------------------
 
 const dir = mkdtempSync(join(tmpdir(), "skt-bench-catalog-"));
@@ -203,10 +223,11 @@ try {
   console.log(`seeded ${toolCount} published tools and one user in ${((performance.now() - t0) / 1000).toFixed(1)} s (${dir})`);
 
   child = Bun.spawn([...server, "serve"], { cwd: dir, env: cleanEnv(), stdin: "ignore", stdout: "ignore", stderr: "pipe" });
+  void readAccessLog(child.stderr as ReadableStream<Uint8Array>);
   const started = performance.now();
   for (;;) {
     if (performance.now() - started > START_TIMEOUT_MS) throw new Error(`no 200 from ${base}/healthz within ${START_TIMEOUT_MS} ms`);
-    if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}:\n${await new Response(child.stderr as ReadableStream).text()}`);
+    if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}:\n${serverLog}`);
     const ok = await fetch(`${base}/healthz`).then((r) => r.status === 200, () => false);
     if (ok) break;
     await Bun.sleep(20);
@@ -216,12 +237,17 @@ try {
   if (check.items?.length !== toolCount) throw new Error(`the catalog lists ${check.items?.length ?? "no"} tools, expected ${toolCount}: are the catalog routes wired into src/http/app.ts?`);
 
   console.log(`server: ${server.join(" ")} serve; ${concurrency} clients, ${seconds} s per scenario after ${WARMUP_MS} ms warm-up\n`);
-  console.log("scenario                                  requests  req/s    p50 ms  p90 ms  p99 ms  max ms  KiB/resp  errors  server CPU ms/req");
+  console.log("scenario                                  requests  req/s    p50 ms  p90 ms  p99 ms  max ms  srv p50  srv p99  KiB/resp  errors  server CPU ms/req");
   for (const s of SCENARIOS) {
     await drive(base, cookie, s.paths, WARMUP_MS);
+    await Bun.sleep(100); // the warm-up's log lines
+    const logged0 = serverMs.length;
     const cpu0 = cpuMs(child.pid);
     const r = await drive(base, cookie, s.paths, seconds * 1000);
     const serverCpuPerRequest = (cpuMs(child.pid) - cpu0) / Math.max(1, r.latencies.length);
+    await Bun.sleep(100);
+    const server = serverMs.slice(logged0).sort((a, b) => a - b);
+    const serverCol = (p: number) => (server.length ? percentile(server, p).toFixed(1) : "-").padStart(8);
     const sorted = r.latencies.sort((a, b) => a - b);
     const p99 = percentile(sorted, 99);
     if (!s.name.startsWith("baseline") && (p99 > TARGET_P99_MS || r.errors > 0)) failed = true;
@@ -234,6 +260,8 @@ try {
         percentile(sorted, 90).toFixed(1).padStart(7),
         p99.toFixed(1).padStart(7),
         sorted[sorted.length - 1]!.toFixed(1).padStart(7),
+        serverCol(50),
+        serverCol(99),
         (r.bytes / Math.max(1, sorted.length) / 1024).toFixed(1).padStart(9),
         String(r.errors).padStart(7),
         serverCpuPerRequest.toFixed(2).padStart(12),

@@ -6,6 +6,7 @@ import { createAuditRepository, type AuditRepository } from "../audit/audit.repo
 import { createCatalogRepository, type CatalogRepository } from "./catalog.repository";
 import { createTaxonomyRepository, type TaxonomyRepository } from "./taxonomy.repository";
 import { createSnapshotCache, type SnapshotCache } from "./catalog.snapshot";
+import type { ToolAccess } from "../groups/tool-access";
 
 export type CatalogDeps = {
   catalog: CatalogRepository;
@@ -15,14 +16,17 @@ export type CatalogDeps = {
   snapshots: SnapshotCache;
   /** The clock; tests fix it. */
   now: () => Date;
+  /** Hides tools limited to groups from non-members (src/groups); absent = every published tool is visible. */
+  toolAccess?: ToolAccess;
 };
 
-export function createCatalogDeps({ store, now }: { store: Store; now?: () => Date }): CatalogDeps {
+export function createCatalogDeps({ store, now, toolAccess }: { store: Store; now?: () => Date; toolAccess?: ToolAccess }): CatalogDeps {
   return {
     catalog: createCatalogRepository(store),
     taxonomy: createTaxonomyRepository(store),
     audit: createAuditRepository(store),
     snapshots: createSnapshotCache(),
     now: now ?? (() => new Date()),
+    toolAccess,
   };
 }

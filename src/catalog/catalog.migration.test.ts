@@ -36,7 +36,7 @@ async function openEmpty(kind: "sqlite" | "postgres"): Promise<{ store: Store; c
     return { store, cleanup: async () => (await store.close(), rmSync(dir, { recursive: true, force: true })) };
   }
   const pg = (await createEmptyPgDatabase())!;
-  const store = openPostgres(pg.url, 2);
+  const store = await openPostgres(pg.url, 2);
   return { store, cleanup: async () => (await store.close(), await pg.drop()) };
 }
 

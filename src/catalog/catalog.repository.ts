@@ -5,6 +5,7 @@
 // "Published" everywhere here means is_published and an active version: a tool without an active
 // version has nothing to run or show.
 import { and, desc, eq, inArray, isNotNull, max, sql, type SQL } from "drizzle-orm";
+import type { Database, Statement } from "bun:sqlite";
 import type { PgDb, SqliteDb, Store } from "../store/db";
 import * as lite from "./catalog.schema.sqlite";
 import * as pg from "./catalog.schema.pg";
@@ -72,6 +73,10 @@ function tsQuery(terms: readonly SearchTerm[]): SQL {
   return sql.join(words, sql` && `);
 }
 
+// bm25 column weights: tool_id, title, summary, instructions, joined (matching only). bm25 is lower
+// for better matches, so callers negate it.
+const FTS5_SEARCH = "SELECT tool_id, bm25(tool_search, 0, 10, 4, 1, 0) AS rank FROM tool_search WHERE tool_search MATCH ?";
+
 export function createCatalogRepositorySqlite(db: SqliteDb): CatalogRepository {
   const { tools, toolVersions } = liteTools;
   const { runs } = liteRuns;
@@ -82,6 +87,9 @@ export function createCatalogRepositorySqlite(db: SqliteDb): CatalogRepository {
       ? { table: lite.toolProfessions, tool: lite.toolProfessions.toolId, entry: lite.toolProfessions.professionId }
       : { table: lite.toolCategories, tool: lite.toolCategories.toolId, entry: lite.toolCategories.categoryId };
 
+  // Prepared on first use (not here: the repository may exist before the migrations ran); raw
+  // bun:sqlite, because building the query through drizzle cost more than running it.
+  let ftsSearch: Statement<{ tool_id: string; rank: number }, [string]> | null = null;
   // The two queries every catalog request makes, prepared once.
   const revision = db.select({ rev: sql<number>`rev` }).from(sql`catalog_revision`).where(sql`id = 1`).prepare();
   const favoritesOf = db
@@ -126,11 +134,9 @@ export function createCatalogRepositorySqlite(db: SqliteDb): CatalogRepository {
     },
     async search(terms) {
       if (terms.length === 0) return new Map();
-      // bm25 column weights: tool_id, title, summary, instructions, joined (matching only). bm25 is
-      // lower for better matches, so the score is its negation.
-      const rows = db.all<{ tool_id: string; rank: number }>(
-        sql`SELECT tool_id, bm25(tool_search, 0, 10, 4, 1, 0) AS rank FROM tool_search WHERE tool_search MATCH ${fts5MatchExpression(terms)}`,
-      );
+      // drizzle's db carries its bun:sqlite handle as `$client` (public API); SqliteDb's type leaves it out
+      ftsSearch ??= (db as unknown as { $client: Database }).$client.query<{ tool_id: string; rank: number }, [string]>(FTS5_SEARCH);
+      const rows = ftsSearch.all(fts5MatchExpression(terms));
       return new Map(rows.map((r) => [r.tool_id, -r.rank]));
     },
     async listLinks(kind, toolIds) {

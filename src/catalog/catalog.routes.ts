@@ -5,27 +5,34 @@ import type { HttpContextPlugin } from "../http/http-context";
 import { requireAuth } from "../identity/sessions.service";
 import type { CatalogDeps } from "./catalog.deps";
 import { parseFacet } from "./catalog.rules";
-import { getCatalogTool, getHome, listCatalog, markInstructionsSeen, setFavorite } from "./catalog.service";
+import { getCatalogTool, getHome, listCatalogJson, markInstructionsSeen, setFavorite } from "./catalog.service";
 import { CatalogListResponse, CatalogQuery, CatalogToolResponse, FavoriteResponse, HomeResponse, SeenBody, SeenResponse, SlugParams } from "./catalog.schemas";
 
 const tags = ["catalog"];
+
+function jsonResponse(body: string): Response {
+  return new Response(body, { headers: { "content-type": "application/json" } });
+}
 
 export function catalogRoutes(ctx: HttpContextPlugin, deps: CatalogDeps) {
   return new Elysia({ name: "catalog-routes", prefix: "/api/v1/catalog" })
     .use(ctx)
     .get(
       "/tools",
+      // sent as serialized JSON: the same body as listCatalog's object, without building,
+      // validating and stringifying up to 500 items per request (listCatalogJson)
       async (c) =>
-        listCatalog(deps, {
+        jsonResponse(await listCatalogJson(deps, {
           viewer: requireAuth(c.auth).user,
           q: c.query.q,
           professions: parseFacet(c.query.professions),
           categories: parseFacet(c.query.categories),
           limit: c.query.limit,
           offset: c.query.offset,
-        }),
+        })),
       {
         permission: "user",
+        scope: "tools:read",
         query: CatalogQuery,
         response: CatalogListResponse,
         detail: {
@@ -40,6 +47,7 @@ export function catalogRoutes(ctx: HttpContextPlugin, deps: CatalogDeps) {
     )
     .get("/tools/:slug", async (c) => getCatalogTool(deps, { viewer: requireAuth(c.auth).user, slug: c.params.slug }), {
       permission: "user",
+      scope: "tools:read",
       params: SlugParams,
       response: CatalogToolResponse,
       detail: { summary: "A published tool's page: active version's instructions and forms, favorite and seen marks", tags },
@@ -69,6 +77,7 @@ export function catalogRoutes(ctx: HttpContextPlugin, deps: CatalogDeps) {
     })
     .get("/home", async (c) => getHome(deps, { viewer: requireAuth(c.auth).user }), {
       permission: "user",
+      scope: "tools:read",
       response: HomeResponse,
       detail: { summary: "The home page: favorites, tools the user ran lately, newly published tools", tags },
     });

@@ -7,12 +7,24 @@ import type { CatalogDeps } from "./catalog.deps";
 import { CatalogErrors } from "./catalog.errors";
 import type { TagLink } from "./catalog.repository";
 import { compareByRelevance, facetIds, instructionsChangedSinceSeen } from "./catalog.rules";
-import { countFacet, linkedToAny, loadSnapshot, type SnapshotTool, type Taxonomy } from "./catalog.snapshot";
-import { parseSearchQuery } from "./search.rules";
+import { countFacet, linkedToAny, loadSnapshot, type CatalogSnapshot, type SnapshotTool, type Taxonomy } from "./catalog.snapshot";
+import { parseSearchQuery, type SearchTerm } from "./search.rules";
 import type { TaxonomyEntry } from "./taxonomy.repository";
+import type { Role } from "../identity/roles.rules";
 
-type Deps = Pick<CatalogDeps, "catalog" | "taxonomy" | "snapshots" | "now">;
-type Viewer = { id: string };
+type Deps = Pick<CatalogDeps, "catalog" | "taxonomy" | "snapshots" | "now" | "toolAccess">;
+/** `role` decides whether tools limited to groups are shown (admins see all); absent = a plain user. */
+type Viewer = { id: string; role?: Role };
+
+/** Tools limited to groups the viewer is not in (src/groups); null when nothing is hidden. */
+function hiddenTools(deps: Deps, viewer: Viewer): Promise<ReadonlySet<string> | null> | null {
+  return deps.toolAccess ? deps.toolAccess.hiddenFor({ id: viewer.id, role: viewer.role ?? "user" }) : null;
+}
+
+/** A limited tool answers 404 like a missing one to those who may not see it. */
+async function assertVisible(deps: Deps, viewer: Viewer, toolId: string): Promise<void> {
+  if ((await hiddenTools(deps, viewer))?.has(toolId)) throw CatalogErrors.toolNotFound();
+}
 
 export const HOME_RECENT_LIMIT = 6;
 export const HOME_NEW_LIMIT = 6;
@@ -78,16 +90,88 @@ export type ListCatalogInput = {
  * categories. Ordered by relevance when searching, else by title (Swedish order).
  */
 export async function listCatalog(deps: Deps, input: ListCatalogInput): Promise<CatalogListJson> {
+  const p = await selectCatalogPage(deps, input);
+  return {
+    items: p.page.map((t) => item(t, p.favorites.has(t.id))),
+    total: p.total,
+    professions: facetJson(p.snapshot.professions, p.professionCounts),
+    categories: facetJson(p.snapshot.categories, p.categoryCounts),
+  };
+}
+
+/**
+ * listCatalog's answer, already serialized (the same JSON text): the route sends it as it is. Each
+ * tool's JSON is made once per snapshot, so a list of 500 tools is a join, not 500 objects to build,
+ * validate and stringify per request.
+ */
+export async function listCatalogJson(deps: Deps, input: ListCatalogInput): Promise<string> {
+  const p = await selectCatalogPage(deps, input);
+  const json = serializedSnapshot(p.snapshot);
+  const items = p.page.map((t) => json.itemOpen.get(t.id) + (p.favorites.has(t.id) ? "true}" : "false}")).join(",");
+  // the unfiltered catalog's facets (the snapshot's own count maps) are serialized once too
+  const all = p.snapshot.allCounts;
+  const professions = p.professionCounts === all.professions ? json.allProfessions : JSON.stringify(facetJson(p.snapshot.professions, p.professionCounts));
+  const categories = p.categoryCounts === all.categories ? json.allCategories : JSON.stringify(facetJson(p.snapshot.categories, p.categoryCounts));
+  return `{"items":[${items}],"total":${p.total},"professions":${professions},"categories":${categories}}`;
+}
+
+type SerializedSnapshot = { itemOpen: ReadonlyMap<string, string>; allProfessions: string; allCategories: string };
+const serialized = new WeakMap<CatalogSnapshot, SerializedSnapshot>();
+
+/** Per snapshot: each tool's item JSON up to the value of is_favorite (`{"slug":…,"is_favorite":`), and the unfiltered facets. */
+function serializedSnapshot(snapshot: CatalogSnapshot): SerializedSnapshot {
+  let json = serialized.get(snapshot);
+  if (!json) {
+    const itemOpen = new Map(snapshot.tools.map((t) => [t.id, JSON.stringify(item(t, false)).slice(0, -"false}".length)]));
+    json = {
+      itemOpen,
+      allProfessions: JSON.stringify(facetJson(snapshot.professions, snapshot.allCounts.professions)),
+      allCategories: JSON.stringify(facetJson(snapshot.categories, snapshot.allCounts.categories)),
+    };
+    serialized.set(snapshot, json);
+  }
+  return json;
+}
+
+// Search hits per snapshot and query: the hits of a query change only with the catalog, and a new
+// catalog revision is a new snapshot. Bounded: a flood of distinct queries only empties it.
+const SEARCH_CACHE_MAX_QUERIES = 500;
+const searchCaches = new WeakMap<CatalogSnapshot, Map<string, ReadonlyMap<string, number>>>();
+
+async function searchHits(deps: Deps, snapshot: CatalogSnapshot, terms: SearchTerm[]): Promise<ReadonlyMap<string, number>> {
+  let cache = searchCaches.get(snapshot);
+  if (!cache) searchCaches.set(snapshot, (cache = new Map()));
+  const key = terms.map((t) => `${t.word}/${t.stem ?? ""}`).join(" ");
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const hits = await deps.catalog.search(terms);
+  if (cache.size >= SEARCH_CACHE_MAX_QUERIES) cache.clear();
+  cache.set(key, hits);
+  return hits;
+}
+
+type CatalogPage = {
+  snapshot: CatalogSnapshot;
+  page: SnapshotTool[];
+  total: number;
+  favorites: ReadonlySet<string>;
+  professionCounts: ReadonlyMap<string, number>;
+  categoryCounts: ReadonlyMap<string, number>;
+};
+
+async function selectCatalogPage(deps: Deps, input: ListCatalogInput): Promise<CatalogPage> {
   const terms = parseSearchQuery(input.q);
-  const [snapshot, favoriteIds, rank] = await Promise.all([
+  const [snapshot, favoriteIds, hidden] = await Promise.all([
     loadSnapshot(deps),
     deps.catalog.listFavoriteToolIds(input.viewer.id),
-    terms.length ? deps.catalog.search(terms) : Promise.resolve(null),
+    hiddenTools(deps, input.viewer),
   ]);
+  const rank = terms.length ? await searchHits(deps, snapshot, terms) : null;
   const wantProfessions = selection(input.professions, snapshot.professions);
   const wantCategories = selection(input.categories, snapshot.categories);
 
-  const found = rank ? snapshot.tools.filter((t) => rank.has(t.id)) : snapshot.tools;
+  const visible = hidden ? snapshot.tools.filter((t) => !hidden.has(t.id)) : snapshot.tools;
+  const found = rank ? visible.filter((t) => rank.has(t.id)) : visible;
   const shown = found.filter((t) => linkedToAny(t.professionIds, wantProfessions) && linkedToAny(t.categoryIds, wantCategories));
   // without a search the snapshot is already in title order
   if (rank) shown.sort(compareByRelevance(rank));
@@ -95,15 +179,15 @@ export async function listCatalog(deps: Deps, input: ListCatalogInput): Promise<
   // Counted over every search hit with the other facet's filter (countFacet); the unfiltered
   // catalog's counts are kept in the snapshot.
   const counts = (facet: "professions" | "categories", otherWanted: ReadonlySet<string> | null) =>
-    !rank && otherWanted === null ? snapshot.allCounts[facet] : countFacet(found, facet, otherWanted);
-  const favorites = new Set(favoriteIds);
+    !rank && !hidden && otherWanted === null ? snapshot.allCounts[facet] : countFacet(found, facet, otherWanted);
   const offset = input.offset ?? 0;
-  const page = shown.slice(offset, input.limit === undefined ? undefined : offset + input.limit);
   return {
-    items: page.map((t) => item(t, favorites.has(t.id))),
+    snapshot,
+    page: shown.slice(offset, input.limit === undefined ? undefined : offset + input.limit),
     total: shown.length,
-    professions: facetJson(snapshot.professions, counts("professions", wantCategories)),
-    categories: facetJson(snapshot.categories, counts("categories", wantProfessions)),
+    favorites: new Set(favoriteIds),
+    professionCounts: counts("professions", wantCategories),
+    categoryCounts: counts("categories", wantProfessions),
   };
 }
 
@@ -115,6 +199,7 @@ function entriesOf(links: readonly TagLink[], tax: Taxonomy): TaxonomyEntry[] {
 export async function getCatalogTool(deps: Deps, input: { viewer: Viewer; slug: string }): Promise<CatalogToolJson> {
   const tool = await deps.catalog.getPublishedBySlug(input.slug);
   if (!tool) throw CatalogErrors.toolNotFound();
+  await assertVisible(deps, input.viewer, tool.id);
   const [snapshot, professionLinks, categoryLinks, favorite, seen] = await Promise.all([
     loadSnapshot(deps),
     deps.catalog.listLinks("professions", [tool.id]),
@@ -143,6 +228,7 @@ export async function getCatalogTool(deps: Deps, input: { viewer: Viewer; slug: 
 export async function markInstructionsSeen(deps: Deps, input: { viewer: Viewer; slug: string; version?: number }): Promise<{ version: number; instructions_changed_since_seen: boolean }> {
   const tool = await deps.catalog.getPublishedBySlug(input.slug);
   if (!tool) throw CatalogErrors.toolNotFound();
+  await assertVisible(deps, input.viewer, tool.id);
   const number = input.version ?? tool.activeVersion.number;
   const versionId = number === tool.activeVersion.number ? tool.activeVersion.id : await deps.catalog.findVersionId(tool.id, number);
   if (!versionId) throw CatalogErrors.versionNotFound({ version: number });
@@ -155,6 +241,7 @@ export async function markInstructionsSeen(deps: Deps, input: { viewer: Viewer; 
 export async function setFavorite(deps: Deps, input: { viewer: Viewer; slug: string; favorite: boolean }): Promise<{ slug: string; is_favorite: boolean }> {
   const tool = await deps.catalog.getPublishedBySlug(input.slug);
   if (!tool) throw CatalogErrors.toolNotFound();
+  await assertVisible(deps, input.viewer, tool.id);
   if (input.favorite) await deps.catalog.addFavorite(input.viewer.id, tool.id, deps.now());
   else await deps.catalog.removeFavorite(input.viewer.id, tool.id);
   return { slug: tool.slug, is_favorite: input.favorite };
@@ -162,24 +249,27 @@ export async function setFavorite(deps: Deps, input: { viewer: Viewer; slug: str
 
 /** The home page: the user's favorites (title order), tools they ran lately, tools published lately. */
 export async function getHome(deps: Deps, input: { viewer: Viewer }): Promise<HomeJson> {
-  const [snapshot, favoriteIds, recent, fresh] = await Promise.all([
+  const [snapshot, favoriteIds, recent, fresh, hidden] = await Promise.all([
     loadSnapshot(deps),
     deps.catalog.listFavoriteToolIds(input.viewer.id),
     deps.catalog.listRecentlyRun(input.viewer.id, HOME_RECENT_LIMIT),
     deps.catalog.listNewlyPublished(HOME_NEW_LIMIT),
+    hiddenTools(deps, input.viewer),
   ]);
   const favorites = new Set(favoriteIds);
   const toItem = (t: SnapshotTool) => item(t, favorites.has(t.id));
+  // Tools limited to groups the viewer is not in are left out like unpublished ones.
+  const shownById = (id: string) => (hidden?.has(id) ? undefined : snapshot.byId.get(id));
   // Favorites of tools that were unpublished since are kept but not shown.
-  const favoriteTools = favoriteIds.flatMap((id) => snapshot.byId.get(id) ?? []).sort((a, b) => a.titleRank - b.titleRank);
+  const favoriteTools = favoriteIds.flatMap((id) => shownById(id) ?? []).sort((a, b) => a.titleRank - b.titleRank);
   return {
     favorites: favoriteTools.map(toItem),
     recent: recent.flatMap((r) => {
-      const t = snapshot.byId.get(r.toolId);
+      const t = shownById(r.toolId);
       return t ? [{ ...toItem(t), last_run_at: r.lastRunAt.toISOString() }] : [];
     }),
     new: fresh.flatMap((n) => {
-      const t = snapshot.byId.get(n.toolId);
+      const t = shownById(n.toolId);
       return t ? [{ ...toItem(t), published_at: n.publishedAt.toISOString() }] : [];
     }),
   };

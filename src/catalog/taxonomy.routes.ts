@@ -18,6 +18,7 @@ function taxonomyKindRoutes(ctx: HttpContextPlugin, deps: CatalogDeps, kind: Tax
     .use(ctx)
     .get("", async () => ({ items: await listTaxonomy(deps, kind) }), {
       permission: "user",
+      scope: "tools:read",
       response: TaxonomyListResponse,
       detail: { summary: `The ${kind} in their order, with how many published tools use each`, tags },
     })
@@ -31,6 +32,7 @@ function taxonomyKindRoutes(ctx: HttpContextPlugin, deps: CatalogDeps, kind: Tax
       },
       {
         permission: "admin",
+        scope: "admin",
         body: NewTaxonomyEntryBody,
         response: { 201: TaxonomyEntryEnvelope },
         detail: { summary: `Add a ${what} (placed last); tools whose tool.json already lists the slug get it at once`, tags },
@@ -44,6 +46,7 @@ function taxonomyKindRoutes(ctx: HttpContextPlugin, deps: CatalogDeps, kind: Tax
       },
       {
         permission: "admin",
+        scope: "admin",
         body: ReorderTaxonomyBody,
         response: TaxonomyListResponse,
         detail: { summary: `Put the ${kind} in a new order: every slug once (409 taxonomy.order_mismatch when the list changed meanwhile)`, tags },
@@ -58,6 +61,7 @@ function taxonomyKindRoutes(ctx: HttpContextPlugin, deps: CatalogDeps, kind: Tax
       },
       {
         permission: "admin",
+        scope: "admin",
         params: SlugParams,
         body: RenameTaxonomyEntryBody,
         response: TaxonomyEntryEnvelope,
@@ -73,6 +77,7 @@ function taxonomyKindRoutes(ctx: HttpContextPlugin, deps: CatalogDeps, kind: Tax
       },
       {
         permission: "admin",
+        scope: "admin",
         params: SlugParams,
         detail: { summary: `Remove a ${what}; refused with 409 taxonomy.in_use, naming the tools, while any tool uses it`, tags },
       },

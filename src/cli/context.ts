@@ -42,7 +42,7 @@ export function loadCliConfig(args: string[], io: CliIO): { config: Config; conf
 export async function openCliContext(args: string[], io: CliIO, { runMigrations = true } = {}): Promise<CliContext> {
   const { config, configPath, rest } = loadCliConfig(args, io);
   const log = createLogger({ level: config.log.level, format: config.log.format, write: (l) => io.err(l) });
-  const store = openStore({ databaseUrl: config.database.url, dataDir: config.storage.data_dir });
+  const store = await openStore({ databaseUrl: config.database.url, dataDir: config.storage.data_dir, seedMigrated: runMigrations });
   try {
     if (runMigrations) await migrate(store);
   } catch (e) {

@@ -28,7 +28,7 @@ export const doctorCommand: Command = {
     } catch (e) {
       checks.push({ name: "data_dir", ok: false, detail: `${dataDir} is not writable (${(e as Error).message}): create it and give the service user write access` });
     }
-    const store = openStore({ databaseUrl: config.database.url, dataDir: config.storage.data_dir });
+    const store = await openStore({ databaseUrl: config.database.url, dataDir: config.storage.data_dir });
     try {
       await pingStore(store);
       const pending = await pendingMigrations(store);

@@ -42,7 +42,7 @@ for (const kind of testStoreKinds()) {
       writeFileSync(configFile, `[storage]\ndata_dir = "${join(dir, "data")}"\n\n[database]\nurl = "${pg?.url ?? ""}"\n`);
       // The first command migrates; the test then reads the same store directly.
       expect((await run("list")).code).toBe(0);
-      store = openStore({ databaseUrl: pg?.url ?? "", dataDir: join(dir, "data") });
+      store = await openStore({ databaseUrl: pg?.url ?? "", dataDir: join(dir, "data") });
       repos = createIdentityRepositories(store);
     });
     afterAll(async () => {

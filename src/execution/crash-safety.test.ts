@@ -69,7 +69,7 @@ describe.skipIf(skip)(`crash safety (${storeKind}): kill -9 with runs running an
     );
     const imported = Bun.spawnSync(["bun", "src/main.ts", "tool", "import", CONTRACT_TOOL_DIR, "--publish", "--config", config], { cwd: ROOT });
     if (imported.exitCode !== 0) throw new Error(`tool import failed: ${imported.stderr.toString()}`);
-    store = pg ? openPostgres(pg.url, 2) : openSqlite(join(dir, "data", "skriptoteket.db"));
+    store = pg ? await openPostgres(pg.url, 2) : openSqlite(join(dir, "data", "skriptoteket.db"));
   });
 
   afterAll(async () => {

@@ -200,7 +200,7 @@ describe.skipIf(!pg)("PostgreSQL scale-out: two serve instances and one worker o
     }
 
     // exactly once: one claim per job, finished by its lease holder, logged once in all three logs
-    const pgStore = openPostgres(pg!.url, 1);
+    const pgStore = await openPostgres(pg!.url, 1);
     const jobs = await pgStore.sql<{ run_id: string; attempts: number; status: string; lease_owner: string; container_id: string | null }[]>`
       SELECT j.run_id, j.attempts, j.status, j.lease_owner, r.container_id FROM jobs j JOIN runs r ON r.id = j.run_id`;
     await pgStore.close();

@@ -96,7 +96,7 @@ for (const kind of testStoreKinds()) {
     }, 60_000);
 
     test("the restored set is the state of one moment, with every referenced file intact", async () => {
-      const live = openStore({ databaseUrl: url, dataDir, maxPgConnections: 2 });
+      const live = await openStore({ databaseUrl: url, dataDir, maxPgConnections: 2 });
       try {
         await waitFor("the writer's first runs", async () => (await count(live, "runs")) >= 15 && (await count(live, "login_events")) >= 3);
 
@@ -136,7 +136,7 @@ for (const kind of testStoreKinds()) {
         expect(r.err.filter((l) => !l.includes('"level":"info"'))).toEqual([]);
         expect(r.code).toBe(0);
 
-        const restored = openStore({ databaseUrl: pg?.url ?? "", dataDir: targetDir });
+        const restored = await openStore({ databaseUrl: pg?.url ?? "", dataDir: targetDir });
         try {
           const liveTables = await dumpAllTables(live);
           const restoredTables = await dumpAllTables(restored);

@@ -33,7 +33,7 @@ async function newTarget(root: string, kind: TestStoreKind, name: string): Promi
 
 /** Rows of a restored store, less the audit event the restore itself wrote. */
 async function restoredTables(t: Target): Promise<Record<string, string[]>> {
-  const store = openStore({ databaseUrl: t.url, dataDir: t.dataDir });
+  const store = await openStore({ databaseUrl: t.url, dataDir: t.dataDir });
   try {
     const tables = await dumpAllTables(store);
     tables.audit_events = tables.audit_events!.filter((r) => !r.includes('"backup.restored"'));
@@ -68,7 +68,7 @@ for (const kind of testStoreKinds()) {
       root = mkdtempSync(join(tmpdir(), "skt-backup-"));
       source = await newTarget(root, kind, "data");
       cleanups.push(source.drop);
-      store = openStore({ databaseUrl: source.url, dataDir: source.dataDir });
+      store = await openStore({ databaseUrl: source.url, dataDir: source.dataDir });
       await migrate(store);
       ensureServerSecret("", source.dataDir);
       const blobs = createFsBlobStore(source.dataDir);
@@ -158,7 +158,7 @@ for (const kind of testStoreKinds()) {
       test("restore refuses a database with tables; --force drops the schema first", async () => {
         const target = await newTarget(root, kind, "pg-occupied");
         cleanups.push(target.drop);
-        const other = openStore({ databaseUrl: target.url, dataDir: target.dataDir });
+        const other = await openStore({ databaseUrl: target.url, dataDir: target.dataDir });
         await migrate(other);
         await insertTestUser(other, "annan@skola.se");
         await other.close();
@@ -252,7 +252,7 @@ for (const kind of testStoreKinds()) {
     test("a backup of an older schema is migrated to this version's on restore", async () => {
       const old = await newTarget(root, kind, "old-version");
       cleanups.push(old.drop);
-      const oldStore = openStore({ databaseUrl: old.url, dataDir: old.dataDir });
+      const oldStore = await openStore({ databaseUrl: old.url, dataDir: old.dataDir });
       const all = embeddedMigrations((kind === "sqlite" ? sqliteMigrations : pgMigrations) as Parameters<typeof embeddedMigrations>[0]);
       await applyOnly(oldStore, all.slice(0, 2));
       await insertTestUser(oldStore, "gammal@skola.se");

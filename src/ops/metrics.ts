@@ -6,7 +6,17 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createMetrics({ defaults = true }: { defaults?: boolean } = {}) {
   const registry = new client.Registry();
   registry.setDefaultLabels({ app: "skriptoteket" });
-  if (defaults) client.collectDefaultMetrics({ register: registry, prefix: "skriptoteket_" });
+  let collectingDefaults = false;
+  /**
+   * Process metrics (CPU, memory, event-loop lag, GC). Registering them costs ≈5 ms, so `serve`
+   * starts with `defaults: false` and calls this once it answers requests. Idempotent.
+   */
+  const collectDefaults = () => {
+    if (collectingDefaults) return;
+    collectingDefaults = true;
+    client.collectDefaultMetrics({ register: registry, prefix: "skriptoteket_" });
+  };
+  if (defaults) collectDefaults();
   const httpDuration = new client.Histogram({
     name: "skriptoteket_http_request_duration_seconds",
     help: "HTTP request duration by method, route pattern and status",
@@ -58,5 +68,5 @@ export function createMetrics({ defaults = true }: { defaults?: boolean } = {}) 
     labelNames: ["kind"] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, logins, runQueueDepth, runWait, runDuration, runOutcomes, retentionLastRun, retentionRemoved };
+  return { registry, collectDefaults, httpDuration, logins, runQueueDepth, runWait, runDuration, runOutcomes, retentionLastRun, retentionRemoved };
 }

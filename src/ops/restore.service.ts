@@ -293,7 +293,7 @@ async function pgRestore(url: string, dumpFile: string, manifest: BackupManifest
 }
 
 async function migrateAndRecord(deps: RestoreDeps, dataDir: string, manifest: BackupManifest): Promise<number> {
-  const store = openStore({ databaseUrl: deps.config.database.url, dataDir, maxPgConnections: 2 });
+  const store = await openStore({ databaseUrl: deps.config.database.url, dataDir, maxPgConnections: 2 });
   try {
     const { applied } = await migrate(store);
     await recordAudit(

@@ -35,7 +35,7 @@ if (import.meta.main) {
   const [configFile, base, stopFile] = process.argv.slice(2);
   if (!configFile || !base || !stopFile) throw new Error("usage: test-load-writer.ts CONFIG BASE_URL STOP_FILE");
   const { config } = loadConfig({ argv: ["--config", configFile], env: {}, cwd: process.cwd() });
-  const store = openStore({ databaseUrl: config.database.url, dataDir: config.storage.data_dir, maxPgConnections: 2 });
+  const store = await openStore({ databaseUrl: config.database.url, dataDir: config.storage.data_dir, maxPgConnections: 2 });
   const blobs = createFsBlobStore(config.storage.data_dir);
   const tool = await insertTestTool(store, { source: "def run_tool(input_dir, output_dir):\n    pass\n", slug: "last-verktyg" });
   let i = 0;

@@ -1,11 +1,14 @@
 // The one DB entry: opens SQLite (default) or PostgreSQL, sets pragmas and hides driver types
 // behind `Store`. Repositories take `store` and pick their dialect's factory.
+// postgres.js and drizzle's driver for it are imported only when a PostgreSQL URL is opened: an
+// SQLite server (the default) should not evaluate them at every start.
 import { Database } from "bun:sqlite";
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { drizzle as drizzleSqlite, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
-import { drizzle as drizzlePg, type PostgresJsDatabase } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
+import type { PostgresJsDatabase } from "drizzle-orm/postgres-js";
+import type postgres from "postgres";
+import { seedEmptySqlite } from "./empty-sqlite";
 
 export type SqliteDb = BunSQLiteDatabase;
 export type PgDb = PostgresJsDatabase;
@@ -26,7 +29,13 @@ export type PgStore = {
 };
 export type Store = SqliteStore | PgStore;
 
-export type StoreOptions = { databaseUrl: string; dataDir: string; maxPgConnections?: number };
+export type StoreOptions = {
+  databaseUrl: string;
+  dataDir: string;
+  maxPgConnections?: number;
+  /** a missing SQLite file starts as the embedded migrated database (only for callers that migrate anyway) */
+  seedMigrated?: boolean;
+};
 
 export const SQLITE_FILE_NAME = "skriptoteket.db";
 
@@ -34,9 +43,13 @@ export function isPostgresUrl(url: string): boolean {
   return url.startsWith("postgres://") || url.startsWith("postgresql://");
 }
 
-export function openStore(opts: StoreOptions): Store {
+export async function openStore(opts: StoreOptions): Promise<Store> {
   if (isPostgresUrl(opts.databaseUrl)) return openPostgres(opts.databaseUrl, opts.maxPgConnections ?? 10);
-  return openSqlite(join(resolve(opts.dataDir), SQLITE_FILE_NAME));
+  const file = join(resolve(opts.dataDir), SQLITE_FILE_NAME);
+  // a new data dir starts from the embedded, already migrated database (empty-sqlite.ts); not for
+  // doctor or restore, which must see a missing database as missing
+  if (opts.seedMigrated) seedEmptySqlite(file);
+  return openSqlite(file);
 }
 
 export function openSqlite(file: string): SqliteStore {
@@ -60,8 +73,9 @@ export function openSqlite(file: string): SqliteStore {
   };
 }
 
-export function openPostgres(url: string, max: number): PgStore {
+export async function openPostgres(url: string, max: number): Promise<PgStore> {
   // postgres.js rather than bun-sql: drizzle 0.45 double-encodes jsonb on bun-sql (stack-notes §1).
+  const [{ default: postgres }, { drizzle: drizzlePg }] = await Promise.all([import("postgres"), import("drizzle-orm/postgres-js")]);
   const sql = postgres(url, { max, onnotice: () => {}, idle_timeout: 30 });
   const db = drizzlePg({ client: sql });
   return {

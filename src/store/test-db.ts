@@ -42,7 +42,7 @@ export async function openTestStore(kind: TestStoreKind): Promise<Store> {
   }
   const pg = await createEmptyPgDatabase();
   if (!pg) throw new Error("SKRIPTOTEKET_TEST_DATABASE_URL is not set");
-  const store = openPostgres(pg.url, 5);
+  const store = await openPostgres(pg.url, 5);
   await migrate(store);
   const close = store.close;
   store.close = async () => {
