@@ -11,11 +11,15 @@ const USAGE = `Usage: skriptoteket retention prune [--dry-run] [--config FILE]
 
 Removes what is older than its period in [retention]:
   runs_days          finished tool runs with their input files, output files and logs
-                     (queued and running runs are never removed)
-  sandbox_runs_days  finished test runs from the editor's sandbox, with their files
-  login_events_days  login attempts; ended login sessions; used or expired e-mail links
+                     (queued and running runs are never removed); delivered or failed
+                     webhook deliveries
+  sandbox_runs_days  finished test runs from the editor's sandbox, with their files, then
+                     the editor's stored test buffers (sandbox snapshots) no run uses
+  login_events_days  login attempts; ended login sessions; used or expired e-mail links;
+                     expired or revoked API keys; ended device sign-ins
   audit_events_days  audit log events
-  documents_days     uploaded documents (this version stores none yet)
+  documents_days     uploaded documents with their text and files (counted from the upload;
+                     documents still being processed wait for the next prune)
 --dry-run counts what would be removed and removes nothing. serve also prunes once a day
 unless [retention] enabled = false. See src/ops/PRIVACY.md for every kind of data kept.`;
 

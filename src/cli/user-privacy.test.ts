@@ -10,6 +10,7 @@ import { createFsBlobStore } from "../store/blob-store";
 import { insertTestTool } from "../execution/test-runs";
 import { bytesOf, runCommand, seedRun, writeTestConfig, type SeededRun } from "../ops/ops.test-data";
 import { consumeEntry, entryBytes, readArchive } from "../ops/archive";
+import { createSuggestionsRepository } from "../authoring/suggestions.repository";
 import { userCommand } from "./user";
 
 for (const kind of testStoreKinds()) {
@@ -29,11 +30,13 @@ for (const kind of testStoreKinds()) {
       drop = pg?.drop ?? null;
       config = writeTestConfig(join(dir, "s.toml"), { dataDir, databaseUrl: pg?.url ?? "" });
       expect((await user("create", "--email", "cecilia@skola.se", "--role", "user", "--password", "Cecilias-lösenord-3", "--first-name", "Cecilia")).code).toBe(0);
-      store = openStore({ databaseUrl: pg?.url ?? "", dataDir });
+      store = await openStore({ databaseUrl: pg?.url ?? "", dataDir });
       const q = "SELECT id FROM users WHERE email = 'cecilia@skola.se'";
       const id = store.dialect === "sqlite" ? (store.sqlite.query(q).get() as { id: string }) : (await store.sql.unsafe<{ id: string }[]>(q))[0]!;
       const tool = await insertTestTool(store, { source: "def run_tool(i, o):\n    pass\n" });
       run = await seedRun(store, createFsBlobStore(dataDir), { tool, userId: id.id, finishedAt: new Date(), inputs: [{ name: "in.csv", data: bytesOf("Cecilias data") }] });
+      // a tool suggestion of hers: kept on erasure, under her pseudonym
+      await createSuggestionsRepository(store).create({ suggestedBy: id.id, title: "Närvarolista", description: "Sammanställ närvaro", professions: [], categories: [], now: new Date() });
     });
     afterAll(async () => {
       await store?.close();
@@ -66,6 +69,8 @@ for (const kind of testStoreKinds()) {
       expect(preview.out[0]).toMatch(/^Erasing cecilia@skola\.se \(id .+\) would:$/);
       expect(preview.out[1]).toMatch(/^ {2}delete \d+ rows: .*runs 1/);
       expect(preview.out[2]).toBe("  delete 1 file (13 B)");
+      expect(preview.out[3]).toBe("  clear the reference in 1 kept rows: tool_suggestions 1");
+      expect(preview.out[4]).toMatch(/^ {2}write erased-user-[0-9a-f]{12} into 1 of them: tool_suggestions 1$/);
       expect(preview.err.at(-1)).toBe("Nothing was erased. Run the command again with --yes to erase the account; this cannot be undone.");
       expect(existsSync(join(dataDir, "blobs", run.blobs[0]!.key))).toBe(true);
 
@@ -74,6 +79,9 @@ for (const kind of testStoreKinds()) {
       expect(done.out[0]).toMatch(/^Erased cecilia@skola\.se \(id .+\):$/);
       expect(done.out.at(-1)).toMatch(/^ {2}replaced the e-mail address and name in 1 audit events with erased-user-[0-9a-f]{12}$/);
       expect(existsSync(join(dataDir, "blobs", run.blobs[0]!.key))).toBe(false);
+      const q = "SELECT suggested_by, suggested_by_pseudonym FROM tool_suggestions";
+      const kept = store.dialect === "sqlite" ? store.sqlite.query(q).all() : await store.sql.unsafe(q);
+      expect(kept).toEqual([{ suggested_by: null, suggested_by_pseudonym: expect.stringMatching(/^erased-user-[0-9a-f]{12}$/) }]);
       const gone = await user("erase", "--email", "cecilia@skola.se", "--yes");
       expect([gone.code, gone.err.at(-1)]).toEqual([1, "No account has the e-mail address cecilia@skola.se."]);
     });

@@ -52,11 +52,13 @@ Subcommands:
   reset-password --email E  Set a new generated password (printed once) and end the sessions.
   export --email E --out FILE
                   Write everything stored about the account to FILE (.tar.gz): export.json with
-                  every row that refers to it, and its files. For a request from the person (GDPR).
+                  every row that refers to it, and its files (run files, uploaded documents). For
+                  a request from the person (GDPR).
   erase --email E --yes
-                  Delete the account and everything it owns (runs and their files, sessions,
-                  settings, login events). The audit log is kept, with the e-mail address and name
-                  replaced by a pseudonym. Without --yes it only shows what would be erased.
+                  Delete the account and everything it owns (runs and documents with their files,
+                  sessions, settings, API keys, login events, memberships). The audit log and the
+                  person's tool suggestions are kept, with the e-mail address and name replaced by
+                  a pseudonym. Without --yes it only shows what would be erased.
 
 Roles: ${ROLES.join(", ")}.`;
 
@@ -168,6 +170,7 @@ function planLines(p: ErasurePlan, done: boolean): string[] {
   lines.push(`  ${verb("deleted", "delete")} ${total(p.removed)} rows: ${list(p.removed)}`);
   lines.push(`  ${verb("deleted", "delete")} ${countOf(p.files, "file")} (${formatBytes(p.bytes)})`);
   if (p.unlinked.length) lines.push(`  ${verb("cleared", "clear")} the reference in ${total(p.unlinked)} kept rows: ${list(p.unlinked)}`);
+  if (p.pseudonymised.length) lines.push(`  ${verb("wrote", "write")} ${p.pseudonym} into ${total(p.pseudonymised)} of them: ${list(p.pseudonymised)}`);
   lines.push(`  ${verb("replaced", "replace")} the e-mail address and name in ${p.auditEvents} audit events with ${p.pseudonym}`);
   return lines;
 }

@@ -67,8 +67,25 @@ for (const kind of testStoreKinds()) {
         await t.finishRun(a, { status: "succeeded" });
         await t.finishRun(b, { status: "failed", errorSummary: "Något gick fel." });
         await t.startRun(c);
-        ids = { a, b, c };
+        // a test run from the editor's sandbox, newest of all: the history must not list it
+        const sandbox = await submit(fresh, "betyg", { title: "S" });
+        const q = "UPDATE runs SET kind = 'sandbox', context = '~sandbox' WHERE id = $1";
+        if (t.store.dialect === "sqlite") t.store.sqlite.query(q.replace("$1", "?")).run(sandbox);
+        else await t.store.sql.unsafe(q, [sandbox]);
+        await t.finishRun(sandbox, { status: "succeeded" });
+        ids = { a, b, c, sandbox };
         await submit(other, "betyg", { title: "someone else's" });
+      });
+
+      test("test runs from the editor's sandbox are not listed, under any filter", async () => {
+        for (const query of ["", "?tool=betyg", "?status=succeeded", "?from=2000-01-01", "?page_size=100"]) {
+          const res = await fresh.get(`/api/v1/runs${query}`);
+          expect(res.status).toBe(200);
+          expect({ query, listed: (res.body.items as { run_id: string }[]).some((i) => i.run_id === ids.sandbox) }).toEqual({ query, listed: false });
+        }
+        expect((await fresh.get("/api/v1/runs")).body.total).toBe(3);
+        // the run itself still exists for its owner (the editor shows it)
+        expect((await fresh.get(`/api/v1/runs/${ids.sandbox}`)).status).toBe(200);
       });
 
       test("the user's own runs, newest first, with tool, status and times", async () => {

@@ -54,7 +54,11 @@ function listItemView(r: RunListItem): RunListItemView {
   };
 }
 
-/** The viewer's runs, newest first, filtered by tool (slug), statuses (comma-separated) and queued date. */
+/**
+ * The viewer's runs, newest first, filtered by tool (slug), statuses (comma-separated) and queued date.
+ * Production runs only: test runs from the editor's sandbox belong to the editor (and would fill the
+ * history with half-finished experiments); they cannot be rerun from here either.
+ */
 export async function listRunHistory(deps: ExecutionDeps, viewer: AuthUser, query: RunListQuery): Promise<RunListView> {
   const page = query.page ?? 1;
   const pageSize = query.page_size ?? RUN_LIST_PAGE_SIZE;
@@ -76,7 +80,7 @@ export async function listRunHistory(deps: ExecutionDeps, viewer: AuthUser, quer
     if (!tool) return { items: [], total: 0, page, page_size: pageSize };
     toolId = tool.id;
   }
-  const result = await deps.runs.listRuns({ userId: viewer.id, toolId, statuses: statuses.length ? statuses : undefined, from, to, page, pageSize });
+  const result = await deps.runs.listRuns({ userId: viewer.id, kind: "production", toolId, statuses: statuses.length ? statuses : undefined, from, to, page, pageSize });
   return { items: result.items.map(listItemView), total: result.total, page, page_size: pageSize };
 }
 
@@ -108,7 +112,7 @@ export async function rerunOwnRun(deps: ExecutionDeps, viewer: AuthUser, runId: 
   if (run.status === "queued" || run.status === "running" || run.kind !== "production" || run.action !== null) throw RunErrors.rerunNotPossible();
   const tool = await deps.tools.getById(run.toolId);
   if (!tool) throw RunErrors.toolNotFound();
-  const runnable = await requireRunnableTool(deps, tool.slug);
+  const runnable = await requireRunnableTool(deps, tool.slug, viewer);
   const files = await deps.runs.listRunFiles(run.id);
   const blobs = await Promise.all(files.map((f) => deps.blobStore.get(f.storageKey)));
   const uploads = files.map((f, i) => ({ name: f.name, file: blobs[i] }));

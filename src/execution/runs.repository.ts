@@ -81,6 +81,8 @@ export type NewQueuedRun = {
 
 export type RunListFilter = {
   userId: string;
+  /** only runs of this kind (the history lists production runs; the editor shows sandbox runs) */
+  kind?: RunKind;
   toolId?: string;
   statuses?: RunStatus[];
   /** queued_at >= from */
@@ -181,6 +183,7 @@ export function createRunsRepositorySqlite(db: SqliteDb): RunsRepository {
   };
   const listWhere = (f: RunListFilter): SQL | undefined => {
     const parts: (SQL | undefined)[] = [eq(runs.userId, f.userId)];
+    if (f.kind) parts.push(eq(runs.kind, f.kind));
     if (f.toolId) parts.push(eq(runs.toolId, f.toolId));
     if (f.statuses?.length) parts.push(inArray(runs.status, f.statuses));
     if (f.from) parts.push(gte(runs.queuedAt, f.from));
@@ -368,6 +371,7 @@ export function createRunsRepositoryPg(db: PgDb): RunsRepository {
   };
   const listWhere = (f: RunListFilter): SQL | undefined => {
     const parts: (SQL | undefined)[] = [eq(runs.userId, f.userId)];
+    if (f.kind) parts.push(eq(runs.kind, f.kind));
     if (f.toolId) parts.push(eq(runs.toolId, f.toolId));
     if (f.statuses?.length) parts.push(inArray(runs.status, f.statuses));
     if (f.from) parts.push(gte(runs.queuedAt, f.from));

@@ -9,11 +9,20 @@ import { auditEvents as liteAudit } from "../audit/audit.schema.sqlite";
 import { auditEvents as pgAudit } from "../audit/audit.schema.pg";
 import type { AuditEventRecord } from "../audit/audit.repository";
 import { pgColumns, pgForeignKeys, quoteIdent, sqliteColumns, sqliteForeignKeys, type ForeignKey } from "./store-introspection";
-import type { AuditRewrite } from "./privacy.rules";
+import type { AuditRewrite, PseudonymColumn } from "./privacy.rules";
 
 export type RawRow = Record<string, unknown>;
 
-export type Erasure = { userId: string; email: string; auditRewrites: AuditRewrite[] };
+export type Erasure = {
+  userId: string;
+  email: string;
+  auditRewrites: AuditRewrite[];
+  /** written into the pseudonym columns of rows that stay (privacy.rules.ts pseudonymColumns) */
+  pseudonym: string;
+  pseudonymColumns: PseudonymColumn[];
+  /** the user's documents: their pipeline jobs and (SQLite) search-index rows have no foreign key */
+  documentIds: string[];
+};
 
 export type PrivacyRepository = {
   foreignKeys(): Promise<ForeignKey[]>;
@@ -25,9 +34,10 @@ export type PrivacyRepository = {
   /** Events the user did, was the target of, or that mention the address anywhere. Oldest first. */
   auditEventsAbout(userId: string, email: string): Promise<AuditEventRecord[]>;
   /**
-   * In one transaction: the login events of the user or the address, the audit rewrites, then the
-   * user row — whose ON DELETE CASCADE keys remove everything the user owns (ON DELETE SET NULL keys
-   * unlink what stays). Returns the login events removed.
+   * In one transaction: the login events of the user or the address, the audit rewrites, the
+   * pseudonym into rows that stay, the rows that name the user's documents without a foreign key,
+   * then the user row — whose ON DELETE CASCADE keys remove everything the user owns (ON DELETE SET
+   * NULL keys unlink what stays). Returns the login events removed.
    */
   erase(e: Erasure): Promise<{ loginEvents: number }>;
 };
@@ -84,6 +94,17 @@ export function createPrivacyRepositorySqlite(store: SqliteStore): PrivacyReposi
         for (const r of e.auditRewrites) {
           tx.update(liteAudit).set({ actorEmail: r.actorEmail, before: r.before, after: r.after, ip: r.ip, userAgent: r.userAgent }).where(eq(liteAudit.id, r.id)).run();
         }
+        for (const p of e.pseudonymColumns) {
+          raw.query(`UPDATE ${quoteIdent(p.table)} SET ${quoteIdent(p.pseudonymColumn)} = ? WHERE ${quoteIdent(p.column)} = ?`).run(e.pseudonym, e.userId);
+        }
+        for (const part of slices(e.documentIds)) {
+          const marks = part.map(() => "?").join(", ");
+          // a job a worker holds is only marked: the worker finds the document gone and lets it go
+          raw.query(`DELETE FROM jobs WHERE kind = 'document' AND status <> 'leased' AND subject_id IN (${marks})`).run(...part);
+          raw.query(`UPDATE jobs SET cancel_requested = 1 WHERE kind = 'document' AND status = 'leased' AND subject_id IN (${marks})`).run(...part);
+        }
+        // the FTS5 table has no foreign keys to cascade through
+        raw.query("DELETE FROM document_search WHERE user_id = ?").run(e.userId);
         raw.query("DELETE FROM users WHERE id = ?").run(e.userId);
         return { loginEvents };
       });
@@ -127,6 +148,16 @@ export function createPrivacyRepositoryPg(store: PgStore): PrivacyRepository {
         for (const r of e.auditRewrites) {
           await tx.update(pgAudit).set({ actorEmail: r.actorEmail, before: r.before, after: r.after, ip: r.ip, userAgent: r.userAgent }).where(eq(pgAudit.id, r.id));
         }
+        for (const p of e.pseudonymColumns) {
+          await tx.execute(sql`UPDATE ${sql.identifier(p.table)} SET ${sql.identifier(p.pseudonymColumn)} = ${e.pseudonym} WHERE ${sql.identifier(p.column)} = ${e.userId}`);
+        }
+        for (const part of slices(e.documentIds)) {
+          const ids = sql.join(part.map((id) => sql`${id}`), sql`, `);
+          // a job a worker holds is only marked: the worker finds the document gone and lets it go
+          await tx.execute(sql`DELETE FROM jobs WHERE kind = 'document' AND status <> 'leased' AND subject_id IN (${ids})`);
+          await tx.execute(sql`UPDATE jobs SET cancel_requested = true WHERE kind = 'document' AND status = 'leased' AND subject_id IN (${ids})`);
+        }
+        // document_search goes with documents through its cascading key
         await tx.execute(sql`DELETE FROM users WHERE id = ${e.userId}`);
         return { loginEvents: removed.length };
       });

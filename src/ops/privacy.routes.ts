@@ -50,7 +50,7 @@ export function privacyRoutes(ctx: HttpContextPlugin, deps: PrivacyDeps) {
         if (!user) throw HttpErrors.notFound();
         if (c.body.confirm_email.trim().toLowerCase() !== user.email.toLowerCase()) throw PrivacyErrors.confirmMismatch();
         const r = await eraseUser(deps, { actor, userId: user.id, meta: requestMeta(c) });
-        return { user_id: user.id, pseudonym: r.pseudonym, removed: r.removed, unlinked: r.unlinked, files: r.files, bytes: r.bytes, audit_events_pseudonymised: r.auditEvents, errors: r.errors };
+        return { user_id: user.id, pseudonym: r.pseudonym, removed: r.removed, unlinked: r.unlinked, pseudonymised: r.pseudonymised, files: r.files, bytes: r.bytes, audit_events_pseudonymised: r.auditEvents, errors: r.errors };
       },
       {
         permission: "superuser",

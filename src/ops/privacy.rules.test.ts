@@ -1,7 +1,7 @@
 // Pure privacy rules: the export walk's steps, how values appear in an export, and the audit log's
 // pseudonymisation.
 import { describe, expect, test } from "bun:test";
-import { exportRow, identifiersOf, pseudonymFor, pseudonymiseValue, referencingSteps, rewriteAuditEvent, type AuditEventView } from "./privacy.rules";
+import { exportRow, identifiersOf, isSecretColumn, pseudonymColumns, pseudonymFor, pseudonymiseValue, referencingSteps, rewriteAuditEvent, type AuditEventView } from "./privacy.rules";
 import type { ForeignKey } from "./store-introspection";
 
 const fk = (table: string, column: string, refTable: string, onDelete: ForeignKey["onDelete"]): ForeignKey => ({ table, column, refTable, refColumn: "id", onDelete });
@@ -21,7 +21,35 @@ describe("which rows belong to a user", () => {
   });
 });
 
+describe("derived tables and pseudonym columns", () => {
+  test("the documents' search index is never a step of the walk (its rows repeat the documents')", () => {
+    const keys = [fk("document_search", "document_id", "documents", "cascade"), fk("document_pages", "document_id", "documents", "cascade")];
+    expect(referencingSteps(keys, "documents", true).map((s) => s.table)).toEqual(["document_pages"]);
+  });
+
+  test("a <column>_pseudonym beside a set-null key to users gets the pseudonym; cascading keys and other tables do not", () => {
+    const keys = [
+      fk("tool_suggestions", "suggested_by", "users", "set null"),
+      fk("tool_suggestion_decisions", "decided_by", "users", "set null"),
+      fk("api_keys", "user_id", "users", "cascade"),
+      fk("notes", "author_id", "tools", "set null"),
+    ];
+    const columns: Record<string, string[]> = {
+      tool_suggestions: ["id", "suggested_by", "suggested_by_pseudonym"],
+      tool_suggestion_decisions: ["id", "decided_by"],
+      api_keys: ["id", "user_id", "user_id_pseudonym"],
+      notes: ["id", "author_id", "author_id_pseudonym"],
+    };
+    expect(pseudonymColumns(keys, (t) => columns[t] ?? [])).toEqual([{ table: "tool_suggestions", column: "suggested_by", pseudonymColumn: "suggested_by_pseudonym" }]);
+  });
+});
+
 describe("values in an export", () => {
+  test("secret columns: password, token and key hashes, device codes, webhook salts — not content hashes", () => {
+    for (const name of ["password_hash", "token_hash", "csrf_token", "secret_hash", "webhook_salt", "device_code_hash"]) expect({ name, secret: isSecretColumn(name) }).toEqual({ name, secret: true });
+    for (const name of ["content_hash", "text_hash", "sha256", "user_code", "storage_key", "prefix"]) expect({ name, secret: isSecretColumn(name) }).toEqual({ name, secret: false });
+  });
+
   test("times, JSON text, binary and secrets", () => {
     expect(
       exportRow({

@@ -20,16 +20,41 @@ export type ReferenceStep = { table: string; column: string; parentColumn: strin
  */
 export function referencingSteps(foreignKeys: ForeignKey[], table: string, parentOwned: boolean): ReferenceStep[] {
   return foreignKeys
-    .filter((fk) => fk.refTable === table)
+    .filter((fk) => fk.refTable === table && !DERIVED_TABLES.has(fk.table))
     .map((fk) => ({ table: fk.table, column: fk.column, parentColumn: fk.refColumn, owned: parentOwned && fk.onDelete === "cascade" }))
+    .sort((a, b) => (a.table === b.table ? (a.column < b.column ? -1 : 1) : a.table < b.table ? -1 : 1));
+}
+
+/**
+ * Tables rebuilt from other rows that the export leaves out: the documents' full-text index holds
+ * the name, summary and page text that documents and document_pages already hold. They go with
+ * their rows on erasure (PostgreSQL: a cascading key; SQLite's FTS table has none, so the erasure
+ * deletes its rows itself).
+ */
+export const DERIVED_TABLES: ReadonlySet<string> = new Set(["document_search"]);
+
+/**
+ * Where an erased user's pseudonym is written: a column `<column>_pseudonym` beside a key to
+ * users(id) that is ON DELETE SET NULL (tool_suggestions.suggested_by → suggested_by_pseudonym),
+ * so a kept row still shows that the same (erased) person was behind it, like the audit log does.
+ */
+export type PseudonymColumn = { table: string; column: string; pseudonymColumn: string };
+
+export function pseudonymColumns(foreignKeys: ForeignKey[], columnsOf: (table: string) => readonly string[]): PseudonymColumn[] {
+  return foreignKeys
+    .filter((fk) => fk.refTable === "users" && fk.refColumn === "id" && fk.onDelete === "set null" && columnsOf(fk.table).includes(`${fk.column}_pseudonym`))
+    .map((fk) => ({ table: fk.table, column: fk.column, pseudonymColumn: `${fk.column}_pseudonym` }))
     .sort((a, b) => (a.table === b.table ? (a.column < b.column ? -1 : 1) : a.table < b.table ? -1 : 1));
 }
 
 // ---------- values in an export ----------
 
-/** Columns whose values never leave the server, not even to the data subject: hashes of passwords and tokens. */
+/**
+ * Columns whose values never leave the server, not even to the data subject: hashes of passwords,
+ * tokens, API keys and device codes, and the salts that derive webhook secrets.
+ */
 export function isSecretColumn(name: string): boolean {
-  return /password|token|csrf|secret/i.test(name);
+  return /password|token|csrf|secret|salt|code_hash/i.test(name);
 }
 
 export const REDACTED = "[redacted]";

@@ -14,6 +14,7 @@ export const ErasureResponse = t.Object({
   pseudonym: t.String({ description: "What the audit log now shows instead of the e-mail address and name" }),
   removed: TableCounts,
   unlinked: t.Array(t.Object({ table: t.String(), rows: t.Integer() }), { description: "Rows kept that referred to the user; the reference is cleared" }),
+  pseudonymised: t.Array(t.Object({ table: t.String(), rows: t.Integer() }), { description: "Of the rows kept, those that now show the pseudonym instead of the user (tool suggestions)" }),
   files: t.Integer(),
   bytes: t.Integer(),
   audit_events_pseudonymised: t.Integer(),

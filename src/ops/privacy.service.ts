@@ -2,8 +2,9 @@
 // export everything stored about a user (every row that references them, found through the
 // database's foreign keys, plus their files) as one archive, and erase it. Erasure removes the user
 // row and, through ON DELETE CASCADE, everything they own (sessions, profile, runs with their files,
-// tool state and settings, favorites…), deletes their login events, and keeps the audit log with the
-// e-mail address and name replaced by a stable pseudonym. Both are audited.
+// documents with their files, API keys, assistant conversations, memberships…), deletes their login
+// events, and keeps the audit log — and rows with a pseudonym column, like their tool suggestions —
+// with a stable pseudonym instead of the e-mail address and name. Both are audited.
 import type { Writable } from "node:stream";
 import type { Config } from "../config/config.keys";
 import type { Logger } from "../log/logger";
@@ -17,7 +18,7 @@ import { createUsersRepositoryPg, createUsersRepositorySqlite, type UserRecord, 
 import { createArchiveWriter, type ArchiveWriter } from "./archive";
 import { createPrivacyRepository, type PrivacyRepository, type RawRow } from "./privacy.repository";
 import { PrivacyErrors } from "./privacy.errors";
-import { exportRow, identifiersOf, pseudonymFor, referencingSteps, rewriteAuditEvent } from "./privacy.rules";
+import { exportRow, identifiersOf, pseudonymColumns, pseudonymFor, referencingSteps, rewriteAuditEvent, type PseudonymColumn } from "./privacy.rules";
 import { STORAGE_KEY_COLUMN } from "./db-snapshot";
 import pkg from "../../package.json";
 
@@ -135,13 +136,13 @@ const README = `Skriptoteket — export av personuppgifter / export of personal 
 
 SV: export.json innehåller alla rader som databasen lagrar om kontot, tabell för tabell
 (lösenord och säkerhetsnycklar visas som "[redacted]"), och mappen files/ innehåller
-användarens filer: uppladdade indata och skapade resultatfiler, med samma nyckel som i
-kolumnen storage_key. Tider är i UTC.
+användarens filer: uppladdade indata, skapade resultatfiler och uppladdade dokument
+(originalen), med samma nyckel som i kolumnen storage_key. Tider är i UTC.
 
 EN: export.json holds every row the database stores about the account, table by table
-(password and token hashes show as "[redacted]"), and the folder files/ holds the user's
-files: uploaded inputs and generated outputs, under the key in the storage_key column.
-Times are in UTC.
+(password, token and key hashes show as "[redacted]"), and the folder files/ holds the
+user's files: uploaded inputs, generated outputs and uploaded documents (the originals),
+under the key in the storage_key column. Times are in UTC.
 `;
 
 export type ExportSummary = { tables: TableRowCount[]; files: number; bytes: number; missingFiles: string[] };
@@ -210,6 +211,8 @@ export type ErasurePlan = {
   removed: TableRowCount[];
   /** rows kept that only referred to the user (their reference is cleared) */
   unlinked: TableRowCount[];
+  /** of those, rows that show the pseudonym instead (privacy.rules.ts pseudonymColumns) */
+  pseudonymised: TableRowCount[];
   files: number;
   bytes: number;
   auditEvents: number;
@@ -217,18 +220,32 @@ export type ErasurePlan = {
 
 export type ErasureReport = ErasurePlan & { errors: string[] };
 
-async function plan(deps: PrivacyDeps, userId: string): Promise<{ plan: ErasurePlan; data: UserData }> {
+/** The pseudonym columns the database has (found like the tables: through its foreign keys). */
+async function pseudonymTargets(deps: PrivacyDeps): Promise<PseudonymColumn[]> {
+  const fks = await deps.repo.foreignKeys();
+  const columns = new Map<string, string[]>();
+  for (const table of new Set(fks.filter((fk) => fk.refTable === "users").map((fk) => fk.table))) columns.set(table, await deps.repo.columns(table));
+  return pseudonymColumns(fks, (table) => columns.get(table) ?? []);
+}
+
+async function plan(deps: PrivacyDeps, userId: string): Promise<{ plan: ErasurePlan; data: UserData; targets: PseudonymColumn[] }> {
   const data = await collectUserData(deps, userId);
+  const targets = await pseudonymTargets(deps);
+  const pseudonymised = targets
+    .map((p) => ({ table: p.table, rows: (data.tables.get(p.table) ?? []).filter((r) => r[p.column] === userId).length }))
+    .filter((c) => c.rows > 0);
   const removedTables = (t: string) => data.owned.has(t) || t === "login_events";
   const ownedFiles = data.files.filter((f) => data.owned.has(f.table));
   const sizes = await Promise.all(ownedFiles.map(async (f) => (await deps.blobStore.get(f.key))?.size ?? 0));
   return {
     data,
+    targets,
     plan: {
       user: data.user,
       pseudonym: pseudonymFor(deps.secret, userId),
       removed: countRows(data, removedTables),
       unlinked: countRows(data, (t) => !removedTables(t) && t !== "audit_events"),
+      pseudonymised,
       files: ownedFiles.length,
       bytes: sizes.reduce((a, b) => a + b, 0),
       auditEvents: data.audit.length,
@@ -249,19 +266,27 @@ export async function eraseUser(deps: PrivacyDeps, input: { actor: AuditActor; u
     const superusers = await deps.users.list({ role: "superuser", limit: 1000, offset: 0 });
     if (superusers.items.filter((u) => u.active).length <= 1) throw PrivacyErrors.lastSuperuser();
   }
-  const { plan: p, data } = await plan(deps, user.id);
+  const { plan: p, data, targets } = await plan(deps, user.id);
   const ids = identifiersOf(user);
   const auditRewrites = data.audit.map((e) => rewriteAuditEvent(e, user.id, ids, p.pseudonym)).filter((r) => r !== null);
-  const { loginEvents } = await deps.repo.erase({ userId: user.id, email: ids.email, auditRewrites });
+  const documentIds = data.owned.has("documents") ? (data.tables.get("documents") ?? []).map((d) => d.id).filter((id): id is string => typeof id === "string") : [];
+  const { loginEvents } = await deps.repo.erase({
+    userId: user.id,
+    email: ids.email,
+    auditRewrites,
+    pseudonym: p.pseudonym,
+    pseudonymColumns: targets,
+    documentIds,
+  });
   // files after the rows have committed: a failure leaves an unreachable file, never a dangling row
   const errors: string[] = [];
   for (const f of data.files.filter((x) => data.owned.has(x.table))) {
     await deps.blobStore.delete(f.key).catch((e: unknown) => errors.push(`${f.key}: ${e instanceof Error ? e.message : String(e)}`));
   }
-  // each run's files live under runs/<id>/: remove the emptied folders too
-  for (const run of data.owned.has("runs") ? (data.tables.get("runs") ?? []) : []) {
-    if (typeof run.id === "string") await deps.blobStore.deletePrefix(`runs/${run.id}`).catch((e: unknown) => errors.push(`runs/${String(run.id)}: ${e instanceof Error ? e.message : String(e)}`));
-  }
+  // each run's files live under runs/<id>/, the documents under documents/<user id>/: remove the emptied folders too
+  const folders = (data.owned.has("runs") ? (data.tables.get("runs") ?? []) : []).flatMap((run) => (typeof run.id === "string" ? [`runs/${run.id}`] : []));
+  if (documentIds.length) folders.push(`documents/${user.id}`);
+  for (const folder of folders) await deps.blobStore.deletePrefix(folder).catch((e: unknown) => errors.push(`${folder}: ${e instanceof Error ? e.message : String(e)}`));
   const removed = p.removed.map((r) => (r.table === "login_events" ? { ...r, rows: loginEvents } : r));
   await recordAudit(deps, {
     ...input.meta,

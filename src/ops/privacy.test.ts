@@ -178,7 +178,7 @@ for (const kind of testStoreKinds()) {
       const r = await su.post(`/api/v1/admin/users/${anna}/erase`, { confirm_email: "ANNA@skola.se" });
       expect(r.status).toBe(200);
       const pseudonym = pseudonymFor(SECRET, anna);
-      expect(r.body).toMatchObject({ user_id: anna, pseudonym, files: 4, errors: [], unlinked: [{ table: "tool_versions", rows: 1 }] });
+      expect(r.body).toMatchObject({ user_id: anna, pseudonym, files: 4, errors: [], unlinked: [{ table: "tool_versions", rows: 1 }], pseudonymised: [] });
       const removed = Object.fromEntries((r.body.removed as { table: string; rows: number }[]).map((x) => [x.table, x.rows]));
       expect(removed).toMatchObject({ users: 1, profiles: 1, sessions: 1, login_events: 2, runs: 2, jobs: 2, run_files: 2, artifacts: 2, tool_state: 1, tool_settings: 1 });
 

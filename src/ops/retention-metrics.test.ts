@@ -56,7 +56,20 @@ describe("retention metrics", () => {
 
     await pruneRetention(depsWith(metrics), { dryRun: false, trigger: "schedule" });
     expect(await lastRun(metrics)).toBe(NOW.getTime() / 1000);
-    expect(await removed(metrics)).toEqual({ runs: 2, sandbox_runs: 0, login_events: 1, sessions: 0, email_tokens: 0, audit_events: 0, files: 4 });
+    expect(await removed(metrics)).toEqual({
+      runs: 2,
+      sandbox_runs: 0,
+      login_events: 1,
+      sessions: 0,
+      email_tokens: 0,
+      audit_events: 0,
+      documents: 0,
+      sandbox_snapshots: 0,
+      webhook_deliveries: 0,
+      api_keys: 0,
+      device_grants: 0,
+      files: 4,
+    });
 
     // a counter: the next prune adds to it (nothing left to remove) and moves the time on
     const later = new Date(NOW.getTime() + DAY);

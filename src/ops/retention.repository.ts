@@ -1,6 +1,8 @@
-// The rows retention counts and removes, per dialect. Removal goes in batches, each its own short
+// The rows retention counts and removes, per dialect: runs with their files, sign-in records, audit
+// events, sandbox snapshots, documents (through the documents feature's own delete), API keys,
+// device sign-ins and webhook deliveries. Removal goes in batches, each its own short
 // transaction, so a first prune of a large site never holds the SQLite write lock for long.
-import { and, desc, eq, inArray, isNotNull, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, isNull, lt, lte, notInArray, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { PgDb, SqliteDb, Store } from "../store/db";
 import * as liteRuns from "../execution/execution.schema.sqlite";
 import * as pgRuns from "../execution/execution.schema.pg";
@@ -8,6 +10,13 @@ import * as liteId from "../identity/identity.schema.sqlite";
 import * as pgId from "../identity/identity.schema.pg";
 import { auditEvents as liteAudit } from "../audit/audit.schema.sqlite";
 import { auditEvents as pgAudit } from "../audit/audit.schema.pg";
+import * as liteAccess from "../access/access.schema.sqlite";
+import * as pgAccess from "../access/access.schema.pg";
+import { toolVersions as liteVersions } from "../tools/tools.schema.sqlite";
+import { toolVersions as pgVersions } from "../tools/tools.schema.pg";
+import { documents as liteDocuments } from "../documents/documents.schema.sqlite";
+import { documents as pgDocuments } from "../documents/documents.schema.pg";
+import { IN_PROGRESS_STATUSES } from "../documents/documents.types";
 import { retentionReports as liteReports } from "./retention.schema.sqlite";
 import { retentionReports as pgReports } from "./retention.schema.pg";
 import { FINISHED_RUN_STATUSES, type RunKind } from "../execution/runs.repository";
@@ -17,7 +26,9 @@ export type Removed = { rows: number; files: number; bytes: number };
 export type RunSelection = { kind: RunKind; cutoff: Date };
 /** Sign-in records: `cutoff` for ended/expired ones, `idleCutoff` = cutoff minus the idle timeout for sessions nobody used since. */
 export type SignInSelection = { cutoff: Date; idleCutoff: Date };
-export type SimpleKind = "login_events" | "audit_events" | "sessions" | "email_tokens";
+export type SimpleKind = "login_events" | "audit_events" | "sessions" | "email_tokens" | "webhook_deliveries" | "api_keys" | "device_grants";
+/** A document retention removes: the owner and blob key for the documents feature's own delete. */
+export type ExpiredDocument = { id: string; userId: string; storageKey: string; bytes: number };
 export type StoredReport = { id: string; trigger: RetentionReport["trigger"]; startedAt: Date; finishedAt: Date; report: RetentionReport };
 
 export type RetentionRepository = {
@@ -28,7 +39,18 @@ export type RetentionRepository = {
   count(kind: SimpleKind, sel: SignInSelection): Promise<number>;
   /** Removes up to `limit` rows; returns how many. */
   deleteBatch(kind: SimpleKind, sel: SignInSelection, limit: number): Promise<number>;
-  hasTable(name: string): Promise<boolean>;
+  /** Sandbox snapshots (tool_versions numbered ≤ 0) created before the cutoff that no run uses any more. */
+  countSnapshots(cutoff: Date): Promise<number>;
+  /**
+   * Removes up to `limit` of them; `picked` is how many were candidates (the batch loop ends when it
+   * is below the limit), `rows` how many went — a run queued meanwhile keeps its snapshot.
+   */
+  deleteSnapshots(cutoff: Date, limit: number): Promise<{ picked: number; rows: number }>;
+  /** Documents uploaded before the cutoff that the pipeline no longer works on, with their bytes. */
+  countDocuments(cutoff: Date): Promise<Removed>;
+  expiredDocuments(cutoff: Date, limit: number): Promise<ExpiredDocument[]>;
+  /** The finished pipeline jobs of removed documents (jobs name documents without a foreign key). */
+  deleteDocumentJobs(documentIds: string[]): Promise<void>;
   /** Stores a report and keeps only the newest `keep`. */
   saveReport(r: StoredReport, keep: number): Promise<void>;
   lastReport(): Promise<StoredReport | null>;
@@ -43,7 +65,18 @@ function runCondition(t: RunTables, sel: RunSelection): SQL {
   return and(eq(r.kind, sel.kind), inArray(r.status, FINISHED), or(lt(r.finishedAt, sel.cutoff), and(isNull(r.finishedAt), lt(r.queuedAt, sel.cutoff))))!;
 }
 
-type IdTables = { loginEvents: typeof liteId.loginEvents | typeof pgId.loginEvents; sessions: typeof liteId.sessions | typeof pgId.sessions; emailTokens: typeof liteId.emailTokens | typeof pgId.emailTokens; audit: typeof liteAudit | typeof pgAudit };
+type IdTables = {
+  loginEvents: typeof liteId.loginEvents | typeof pgId.loginEvents;
+  sessions: typeof liteId.sessions | typeof pgId.sessions;
+  emailTokens: typeof liteId.emailTokens | typeof pgId.emailTokens;
+  audit: typeof liteAudit | typeof pgAudit;
+  deliveries: typeof liteAccess.webhookDeliveries | typeof pgAccess.webhookDeliveries;
+  apiKeys: typeof liteAccess.apiKeys | typeof pgAccess.apiKeys;
+  deviceGrants: typeof liteAccess.deviceGrants | typeof pgAccess.deviceGrants;
+};
+
+/** Set, and before the cutoff. */
+const ended = (at: AnyColumn, cutoff: Date) => and(isNotNull(at), lt(at, cutoff));
 
 function simpleCondition(t: IdTables, kind: SimpleKind, sel: SignInSelection): SQL {
   switch (kind) {
@@ -60,13 +93,46 @@ function simpleCondition(t: IdTables, kind: SimpleKind, sel: SignInSelection): S
       const e = t.emailTokens;
       return or(lt(e.expiresAt, sel.cutoff), and(isNotNull(e.usedAt), lt(e.usedAt, sel.cutoff)))!;
     }
+    case "webhook_deliveries":
+      // pending deliveries are still being retried: only delivered or given-up ones go
+      return and(inArray(t.deliveries.status, ["delivered", "failed"]), lt(t.deliveries.createdAt, sel.cutoff))!;
+    case "api_keys": {
+      // a key without an expiry that was never revoked is in use, however old
+      const k = t.apiKeys;
+      return or(ended(k.expiresAt, sel.cutoff), ended(k.revokedAt, sel.cutoff))!;
+    }
+    case "device_grants": {
+      // ended: its code expired unused, or the access token it handed out expired, or it was revoked
+      const g = t.deviceGrants;
+      return or(and(lt(g.expiresAt, sel.cutoff), or(isNull(g.accessExpiresAt), lt(g.accessExpiresAt, sel.cutoff))), ended(g.revokedAt, sel.cutoff))!;
+    }
   }
+}
+
+type SnapshotTables = { versions: typeof liteVersions | typeof pgVersions; runs: typeof liteRuns.runs | typeof pgRuns.runs };
+function snapshotCondition(t: SnapshotTables, cutoff: Date): SQL {
+  const v = t.versions;
+  // tool_id first: runs are indexed by tool, so the check does not scan every run
+  const unused = sql`NOT EXISTS (SELECT 1 FROM ${t.runs} WHERE ${t.runs.toolId} = ${v.toolId} AND ${t.runs.toolVersionId} = ${v.id})`;
+  return and(lte(v.number, 0), lt(v.createdAt, cutoff), unused)!;
+}
+
+type DocumentTable = typeof liteDocuments | typeof pgDocuments;
+function documentCondition(d: DocumentTable, cutoff: Date): SQL {
+  // a document the pipeline still works on is left to it (the next prune takes it)
+  return and(lt(d.createdAt, cutoff), notInArray(d.status, [...IN_PROGRESS_STATUSES]))!;
+}
+
+/** The table of a simple kind; every one has an `id` primary key, which the batch delete uses. */
+function tableOfKind(ids: IdTables, kind: SimpleKind) {
+  return { login_events: ids.loginEvents, audit_events: ids.audit, sessions: ids.sessions, email_tokens: ids.emailTokens, webhook_deliveries: ids.deliveries, api_keys: ids.apiKeys, device_grants: ids.deviceGrants }[kind];
 }
 
 export function createRetentionRepositorySqlite(db: SqliteDb): RetentionRepository {
   const { runs, jobs, runFiles, artifacts } = liteRuns;
-  const ids: IdTables = { loginEvents: liteId.loginEvents, sessions: liteId.sessions, emailTokens: liteId.emailTokens, audit: liteAudit };
-  const tableOf = (kind: SimpleKind) => ({ login_events: ids.loginEvents, audit_events: ids.audit, sessions: ids.sessions, email_tokens: ids.emailTokens })[kind] as typeof liteId.sessions;
+  const ids: IdTables = { loginEvents: liteId.loginEvents, sessions: liteId.sessions, emailTokens: liteId.emailTokens, audit: liteAudit, deliveries: liteAccess.webhookDeliveries, apiKeys: liteAccess.apiKeys, deviceGrants: liteAccess.deviceGrants };
+  const tableOf = (kind: SimpleKind) => tableOfKind(ids, kind) as typeof liteId.sessions;
+  const snapshots: SnapshotTables = { versions: liteVersions, runs };
   const fileTotals = (runIds: SQL | string[]) => {
     const within = (col: typeof runFiles.runId | typeof artifacts.runId) => inArray(col, runIds);
     const f = db.select({ n: sql<number>`count(*)`, b: sql<number>`coalesce(sum(${runFiles.bytes}), 0)` }).from(runFiles).where(within(runFiles.runId)).get();
@@ -101,8 +167,29 @@ export function createRetentionRepositorySqlite(db: SqliteDb): RetentionReposito
       const batch = db.select({ id: t.id }).from(t).where(simpleCondition(ids, kind, sel)).limit(limit);
       return db.delete(t).where(inArray(t.id, batch)).returning({ id: t.id }).all().length;
     },
-    async hasTable(name) {
-      return db.get<{ n: number }>(sql`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ${name}`)!.n > 0;
+    async countSnapshots(cutoff) {
+      const v = liteVersions;
+      return Number(db.select({ n: sql<number>`count(*)` }).from(v).where(snapshotCondition(snapshots, cutoff)).get()?.n ?? 0);
+    },
+    async deleteSnapshots(cutoff, limit) {
+      // one statement, so the "no run uses it" check and the delete see the same data; the versions'
+      // cascading keys take their review events and publications (a snapshot has none) along
+      const v = liteVersions;
+      const batch = db.select({ id: v.id }).from(v).where(snapshotCondition(snapshots, cutoff)).limit(limit);
+      const rows = db.delete(v).where(inArray(v.id, batch)).returning({ id: v.id }).all().length;
+      return { picked: rows, rows };
+    },
+    async countDocuments(cutoff) {
+      const d = liteDocuments;
+      const row = db.select({ n: sql<number>`count(*)`, b: sql<number>`coalesce(sum(${d.bytes}), 0)` }).from(d).where(documentCondition(d, cutoff)).get();
+      return { rows: Number(row?.n ?? 0), files: Number(row?.n ?? 0), bytes: Number(row?.b ?? 0) };
+    },
+    async expiredDocuments(cutoff, limit) {
+      const d = liteDocuments;
+      return db.select({ id: d.id, userId: d.userId, storageKey: d.storageKey, bytes: d.bytes }).from(d).where(documentCondition(d, cutoff)).orderBy(d.createdAt, d.id).limit(limit).all();
+    },
+    async deleteDocumentJobs(documentIds) {
+      if (documentIds.length) db.delete(jobs).where(and(eq(jobs.kind, "document"), inArray(jobs.subjectId, documentIds), eq(jobs.status, "done"))).run();
     },
     async saveReport(r, keep) {
       db.transaction((tx) => {
@@ -119,8 +206,9 @@ export function createRetentionRepositorySqlite(db: SqliteDb): RetentionReposito
 
 export function createRetentionRepositoryPg(db: PgDb): RetentionRepository {
   const { runs, jobs, runFiles, artifacts } = pgRuns;
-  const ids: IdTables = { loginEvents: pgId.loginEvents, sessions: pgId.sessions, emailTokens: pgId.emailTokens, audit: pgAudit };
-  const tableOf = (kind: SimpleKind) => ({ login_events: ids.loginEvents, audit_events: ids.audit, sessions: ids.sessions, email_tokens: ids.emailTokens })[kind] as typeof pgId.sessions;
+  const ids: IdTables = { loginEvents: pgId.loginEvents, sessions: pgId.sessions, emailTokens: pgId.emailTokens, audit: pgAudit, deliveries: pgAccess.webhookDeliveries, apiKeys: pgAccess.apiKeys, deviceGrants: pgAccess.deviceGrants };
+  const tableOf = (kind: SimpleKind) => tableOfKind(ids, kind) as typeof pgId.sessions;
+  const snapshots: SnapshotTables = { versions: pgVersions, runs };
   type Tx = Pick<PgDb, "select">;
   const fileTotals = async (q: Tx, runIds: SQL | string[]) => {
     const within = (col: typeof runFiles.runId | typeof artifacts.runId) => inArray(col, runIds);
@@ -158,9 +246,33 @@ export function createRetentionRepositoryPg(db: PgDb): RetentionRepository {
       const batch = db.select({ id: t.id }).from(t).where(simpleCondition(ids, kind, sel)).limit(limit);
       return (await db.delete(t).where(inArray(t.id, batch)).returning({ id: t.id })).length;
     },
-    async hasTable(name) {
-      const rows = await db.execute<{ t: string | null }>(sql`SELECT to_regclass(${`public.${name}`})::text AS t`);
-      return Boolean(rows[0]?.t);
+    async countSnapshots(cutoff) {
+      const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(pgVersions).where(snapshotCondition(snapshots, cutoff));
+      return Number(row?.n ?? 0);
+    },
+    async deleteSnapshots(cutoff, limit) {
+      const v = pgVersions;
+      return db.transaction(async (tx) => {
+        // FOR UPDATE conflicts with the key-share lock a run insert takes on the version it names, so
+        // SKIP LOCKED passes over a snapshot whose run is being queued right now; the check is made
+        // again under the lock for a run that committed in between
+        const picked = (await tx.select({ id: v.id }).from(v).where(snapshotCondition(snapshots, cutoff)).limit(limit).for("update", { skipLocked: true })).map((r) => r.id);
+        if (!picked.length) return { picked: 0, rows: 0 };
+        const removed = await tx.delete(v).where(and(inArray(v.id, picked), snapshotCondition(snapshots, cutoff))).returning({ id: v.id });
+        return { picked: picked.length, rows: removed.length };
+      });
+    },
+    async countDocuments(cutoff) {
+      const d = pgDocuments;
+      const [row] = await db.select({ n: sql<number>`count(*)::int`, b: sql<string>`coalesce(sum(${d.bytes}), 0)::bigint` }).from(d).where(documentCondition(d, cutoff));
+      return { rows: Number(row?.n ?? 0), files: Number(row?.n ?? 0), bytes: Number(row?.b ?? 0) };
+    },
+    async expiredDocuments(cutoff, limit) {
+      const d = pgDocuments;
+      return db.select({ id: d.id, userId: d.userId, storageKey: d.storageKey, bytes: d.bytes }).from(d).where(documentCondition(d, cutoff)).orderBy(d.createdAt, d.id).limit(limit);
+    },
+    async deleteDocumentJobs(documentIds) {
+      if (documentIds.length) await db.delete(jobs).where(and(eq(jobs.kind, "document"), inArray(jobs.subjectId, documentIds), eq(jobs.status, "done")));
     },
     async saveReport(r, keep) {
       await db.transaction(async (tx) => {

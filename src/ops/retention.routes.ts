@@ -26,6 +26,7 @@ export function retentionRoutes(ctx: HttpContextPlugin, deps: Pick<RetentionDeps
       },
       {
         permission: "admin",
+        scope: "admin",
         response: RetentionOverview,
         detail: { summary: "Retention periods and the report of the last prune", tags: ["admin"] },
       },

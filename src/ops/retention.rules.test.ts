@@ -6,7 +6,7 @@ import { reportLines, retentionPlan, type RetentionReport } from "./retention.ru
 const NOW = new Date("2026-11-23T03:00:00.000Z");
 
 describe("retention plan", () => {
-  test("every kind with its key, period and cutoff; sign-in records share the login-events period", () => {
+  test("every kind with its key, period and cutoff; sign-in records share the login-events period, snapshots follow sandbox runs, deliveries runs", () => {
     const config = defaultConfig();
     const plan = retentionPlan(config, NOW).map((p) => [p.kind, p.key, p.days, p.cutoff.toISOString()]);
     expect(plan).toEqual([
@@ -18,6 +18,9 @@ describe("retention plan", () => {
       ["audit_events", "retention.audit_events_days", 730, "2024-11-23T03:00:00.000Z"],
       ["documents", "retention.documents_days", 365, "2025-11-23T03:00:00.000Z"],
       ["sandbox_snapshots", "retention.sandbox_runs_days", 30, "2026-10-24T03:00:00.000Z"],
+      ["webhook_deliveries", "retention.runs_days", 90, "2026-08-25T03:00:00.000Z"],
+      ["api_keys", "retention.login_events_days", 180, "2026-05-27T03:00:00.000Z"],
+      ["device_grants", "retention.login_events_days", 180, "2026-05-27T03:00:00.000Z"],
     ]);
   });
 });

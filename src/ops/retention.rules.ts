@@ -3,7 +3,18 @@
 import type { Config } from "../config/config.keys";
 import { countOf, formatBytes } from "./backup.rules";
 
-export type RetentionKind = "runs" | "sandbox_runs" | "login_events" | "sessions" | "email_tokens" | "audit_events" | "documents" | "sandbox_snapshots";
+export type RetentionKind =
+  | "runs"
+  | "sandbox_runs"
+  | "login_events"
+  | "sessions"
+  | "email_tokens"
+  | "audit_events"
+  | "documents"
+  | "sandbox_snapshots"
+  | "webhook_deliveries"
+  | "api_keys"
+  | "device_grants";
 
 export type RetentionItem = {
   kind: RetentionKind;
@@ -16,7 +27,7 @@ export type RetentionItem = {
   /** blob files removed with the rows, and their bytes */
   files: number;
   bytes: number;
-  /** why nothing was done for this kind (e.g. this version stores no documents) */
+  /** why nothing was done for this kind (reports of older versions: "this version stores no documents") */
   skipped?: string;
 };
 
@@ -39,10 +50,11 @@ export function cutoffFor(now: Date, days: number): Date {
 }
 
 /**
- * Every kind, in the order it is pruned, with its period. Sessions and e-mail links share the
- * login-events period: they hold the same kind of data (IP address, browser) about sign-ins.
- * Documents and sandbox snapshots are listed so the report says plainly that nothing of them is
- * stored by this version (the service checks for their tables).
+ * Every kind, in the order it is pruned, with its period. Sessions, e-mail links, API keys and
+ * device sign-ins share the login-events period: they are the records of how people signed in.
+ * Sandbox snapshots (the editor's buffers stored for test runs) follow the sandbox runs that used
+ * them, so they come after those; webhook deliveries report on runs and share their period, and
+ * come before API keys, whose removal takes their deliveries along uncounted.
  */
 export function retentionPlan(config: Pick<Config, "retention">, now: Date): RetentionPlanEntry[] {
   const r = config.retention;
@@ -56,6 +68,9 @@ export function retentionPlan(config: Pick<Config, "retention">, now: Date): Ret
     entry("audit_events", "audit_events_days", r.audit_events_days),
     entry("documents", "documents_days", r.documents_days),
     entry("sandbox_snapshots", "sandbox_runs_days", r.sandbox_runs_days),
+    entry("webhook_deliveries", "runs_days", r.runs_days),
+    entry("api_keys", "login_events_days", r.login_events_days),
+    entry("device_grants", "login_events_days", r.login_events_days),
   ];
 }
 
@@ -68,6 +83,9 @@ const LABELS: Record<RetentionKind, string> = {
   audit_events: "audit events",
   documents: "documents",
   sandbox_snapshots: "sandbox snapshots",
+  webhook_deliveries: "finished webhook deliveries",
+  api_keys: "expired or revoked API keys",
+  device_grants: "ended device sign-ins",
 };
 
 /** Lines for the CLI and the log: one per kind, then totals. */

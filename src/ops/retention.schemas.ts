@@ -11,6 +11,9 @@ const Kind = t.Union([
   t.Literal("audit_events"),
   t.Literal("documents"),
   t.Literal("sandbox_snapshots"),
+  t.Literal("webhook_deliveries"),
+  t.Literal("api_keys"),
+  t.Literal("device_grants"),
 ]);
 
 export const RetentionItemSchema = t.Object({

@@ -1,7 +1,9 @@
-// Retention: removes data older than its [retention] period — finished runs with their files, login
-// events, ended sessions and e-mail links, audit events — or, as a dry run, only counts it. Rows go
-// first, in short batches; a run's files are deleted after its rows have committed, so a failure in
-// between leaves an unreachable file (logged and reported), never a row pointing at a missing file.
+// Retention: removes data older than its [retention] period — finished runs with their files, the
+// editor's sandbox snapshots no run uses any more, login events, ended sessions and e-mail links,
+// audit events, documents with their files, expired or revoked API keys, ended device sign-ins and
+// finished webhook deliveries — or, as a dry run, only counts it. Rows go first, in short batches; a
+// run's or document's files are deleted after its rows have committed, so a failure in between leaves
+// an unreachable file (logged and reported), never a row pointing at a missing file.
 // A real prune is audited and its report kept for the admin page (the newest KEEP_REPORTS).
 import type { Config } from "../config/config.keys";
 import type { Logger } from "../log/logger";
@@ -10,11 +12,14 @@ import type { Metrics } from "./metrics";
 import { createFsBlobStore, type BlobStore } from "../store/blob-store";
 import { createAuditRepository, type AuditRepository } from "../audit/audit.repository";
 import { recordAudit } from "../audit/audit.service";
+import { createDocumentsRepository, type DocumentsRepository } from "../documents/documents.repository";
 import { createRetentionRepository, type Removed, type RetentionRepository, type SimpleKind } from "./retention.repository";
 import { retentionPlan, type RetentionItem, type RetentionPlanEntry, type RetentionReport } from "./retention.rules";
 
 export type RetentionDeps = {
   repo: RetentionRepository;
+  /** the documents feature's own delete, which also keeps its search index in step */
+  documents: Pick<DocumentsRepository, "delete">;
   blobStore: BlobStore;
   audit: AuditRepository;
   config: Pick<Config, "retention" | "server">;
@@ -37,6 +42,7 @@ export function createRetentionDeps(opts: {
   return {
     ...(opts.metrics ? { metrics: opts.metrics } : {}),
     repo: createRetentionRepository(opts.store),
+    documents: createDocumentsRepository(opts.store),
     blobStore: opts.blobStore ?? createFsBlobStore(opts.config.storage.data_dir),
     audit: createAuditRepository(opts.store),
     config: opts.config,
@@ -59,12 +65,7 @@ export async function pruneRetention(deps: RetentionDeps, { dryRun, trigger }: {
   const items: RetentionItem[] = [];
   for (const entry of retentionPlan(deps.config, startedAt)) {
     const base = { kind: entry.kind, key: entry.key, days: entry.days, cutoff: entry.cutoff.toISOString() };
-    if (entry.kind === "documents" || entry.kind === "sandbox_snapshots") {
-      items.push({ ...base, rows: 0, files: 0, bytes: 0, skipped: await notStored(deps, entry.kind) });
-      continue;
-    }
-    const removed = entry.kind === "runs" || entry.kind === "sandbox_runs" ? await pruneRuns(deps, entry, dryRun, errors) : await pruneRows(deps, entry, entry.kind, dryRun);
-    items.push({ ...base, ...removed });
+    items.push({ ...base, ...(await pruneKind(deps, entry, dryRun, errors)) });
   }
   const report: RetentionReport = { trigger, dry_run: dryRun, started_at: startedAt.toISOString(), finished_at: deps.now().toISOString(), items, errors };
   if (!dryRun) {
@@ -115,6 +116,20 @@ async function seedLastRun(deps: RetentionDeps, metrics: RetentionMetrics): Prom
   }
 }
 
+async function pruneKind(deps: RetentionDeps, entry: RetentionPlanEntry, dryRun: boolean, errors: string[]): Promise<Removed> {
+  switch (entry.kind) {
+    case "runs":
+    case "sandbox_runs":
+      return pruneRuns(deps, entry, dryRun, errors);
+    case "sandbox_snapshots":
+      return pruneSnapshots(deps, entry, dryRun);
+    case "documents":
+      return pruneDocuments(deps, entry, dryRun, errors);
+    default:
+      return pruneRows(deps, entry, entry.kind, dryRun);
+  }
+}
+
 async function pruneRuns(deps: RetentionDeps, entry: RetentionPlanEntry, dryRun: boolean, errors: string[]): Promise<Removed> {
   const sel = { kind: entry.kind === "sandbox_runs" ? ("sandbox" as const) : ("production" as const), cutoff: entry.cutoff };
   if (dryRun) return deps.repo.countRuns(sel);
@@ -145,18 +160,46 @@ async function pruneRows(deps: RetentionDeps, entry: RetentionPlanEntry, kind: S
   }
 }
 
-const TABLE_OF = { documents: "documents", sandbox_snapshots: "sandbox_snapshots" } as const;
+/**
+ * The editor stores each buffer it test-runs as a snapshot (a tool_versions row numbered ≤ 0) and
+ * reuses it while the buffer is unchanged. One goes once it is older than the sandbox-run period and
+ * no run uses it — the sandbox runs of that age were removed just before. A reused old snapshot has a
+ * recent run and stays.
+ */
+async function pruneSnapshots(deps: RetentionDeps, entry: RetentionPlanEntry, dryRun: boolean): Promise<Removed> {
+  if (dryRun) return { rows: await deps.repo.countSnapshots(entry.cutoff), files: 0, bytes: 0 };
+  let rows = 0;
+  for (;;) {
+    const batch = await deps.repo.deleteSnapshots(entry.cutoff, RUN_BATCH);
+    rows += batch.rows;
+    if (batch.picked < RUN_BATCH) return { rows, files: 0, bytes: 0 };
+  }
+}
 
 /**
- * Documents and sandbox snapshots come with later features. Until their tables exist there is
- * nothing to prune; once a table exists but no rule for it does, the report says so rather than
- * claiming the data was handled.
+ * Documents uploaded before the cutoff, one by one through the documents feature's delete (the row
+ * with its pages, category links and search-index row), then the original file. Documents the
+ * pipeline is still working on are left for the next prune.
  */
-async function notStored(deps: RetentionDeps, kind: "documents" | "sandbox_snapshots"): Promise<string> {
-  const table = TABLE_OF[kind];
-  if (!(await deps.repo.hasTable(table))) return `this version stores no ${kind.replace("_", " ")}`;
-  deps.log.warn("retention has no rule for an existing table", { table });
-  return `the ${table} table exists but this version has no rule to prune it; nothing was removed`;
+async function pruneDocuments(deps: RetentionDeps, entry: RetentionPlanEntry, dryRun: boolean, errors: string[]): Promise<Removed> {
+  if (dryRun) return deps.repo.countDocuments(entry.cutoff);
+  const total: Removed = { rows: 0, files: 0, bytes: 0 };
+  for (;;) {
+    const batch = await deps.repo.expiredDocuments(entry.cutoff, RUN_BATCH);
+    const removed: string[] = [];
+    for (const d of batch) {
+      // null: the owner deleted it meanwhile, and its file with it
+      const gone = await deps.documents.delete(d.userId, d.id);
+      if (!gone) continue;
+      removed.push(d.id);
+      total.rows += 1;
+      total.files += 1;
+      total.bytes += d.bytes;
+      await deps.blobStore.delete(gone.storageKey).catch((e: unknown) => errors.push(`file of document ${d.id} was not removed: ${e instanceof Error ? e.message : String(e)}`));
+    }
+    await deps.repo.deleteDocumentJobs(removed);
+    if (batch.length < RUN_BATCH) return total;
+  }
 }
 
 export type RetentionSchedule = { stop(): Promise<void>; /** settles once the metrics hold the last stored prune */ ready: Promise<void> };

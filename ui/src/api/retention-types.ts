@@ -1,6 +1,6 @@
 /** Shapes of the retention admin API (src/ops/retention.schemas.ts), free of browser imports so the
  * browser tests' mock API can use them too. */
-export const RETENTION_KINDS = ["runs", "sandbox_runs", "login_events", "sessions", "email_tokens", "audit_events", "documents", "sandbox_snapshots"] as const;
+export const RETENTION_KINDS = ["runs", "sandbox_runs", "login_events", "sessions", "email_tokens", "audit_events", "documents", "sandbox_snapshots", "webhook_deliveries", "api_keys", "device_grants"] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
 export interface RetentionItem {
