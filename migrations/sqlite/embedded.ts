@@ -6,6 +6,13 @@ import m2 from "./0002_catalog-taxonomy-favorites.sql" with { type: "text" };
 import m3 from "./0003_catalog-search-and-sync.sql" with { type: "text" };
 import m4 from "./0004_retention-reports.sql" with { type: "text" };
 import m5 from "./0005_session-files-mode.sql" with { type: "text" };
+import m6 from "./0006_groups-and-oidc-identities.sql" with { type: "text" };
+import m7 from "./0007_authoring-governance.sql" with { type: "text" };
+import m8 from "./0008_api-keys-device-flow-webhooks.sql" with { type: "text" };
+import m9 from "./0009_documents-and-document-jobs.sql" with { type: "text" };
+import m10 from "./0010_ai-embeddings-and-assistant.sql" with { type: "text" };
+import m11 from "./0011_authoring-sandbox-snapshots-without-flag.sql" with { type: "text" };
+import m12 from "./0012_suggestions-survive-erasure.sql" with { type: "text" };
 
 export const sqlByTag: Record<string, string> = {
   "0000_identity-and-audit": m0,
@@ -14,5 +21,12 @@ export const sqlByTag: Record<string, string> = {
   "0003_catalog-search-and-sync": m3,
   "0004_retention-reports": m4,
   "0005_session-files-mode": m5,
+  "0006_groups-and-oidc-identities": m6,
+  "0007_authoring-governance": m7,
+  "0008_api-keys-device-flow-webhooks": m8,
+  "0009_documents-and-document-jobs": m9,
+  "0010_ai-embeddings-and-assistant": m10,
+  "0011_authoring-sandbox-snapshots-without-flag": m11,
+  "0012_suggestions-survive-erasure": m12,
 };
 export { journal };

@@ -1,4 +1,6 @@
 // `skriptoteket serve`: migrate, then serve the API and the embedded UI until SIGTERM/SIGINT.
+import type { WebhookWorker } from "../access/webhooks.service";
+import type { DocumentWorkerHandle } from "../documents/document-worker";
 import type { Command } from "./command";
 import { printHelp, wantsHelp } from "./help";
 import { openCliContext } from "./context";
@@ -12,6 +14,7 @@ import type { WorkerHandle } from "../execution/worker";
 import type { RunnerDriver } from "../execution/runner-driver";
 import { createFsBlobStore } from "../store/blob-store";
 import { createRetentionDeps, startRetentionSchedule } from "../ops/retention.service";
+import { startToolEmbeddingSyncFor } from "../ai/tool-embeddings.service";
 import { assets } from "../assets.gen.js";
 import pkg from "../../package.json";
 
@@ -28,12 +31,15 @@ export const serveCommand: Command = {
     const t0 = performance.now();
     const cli = await openCliContext(args, io);
     const { config, store, log } = cli;
-    const metrics = createMetrics();
+    // process metrics are registered once the server answers (≈5 ms of start-up; see below)
+    const metrics = createMetrics({ defaults: false });
     const identity = createIdentityDeps({ store, config, log, metrics });
     const notifier = createRunNotifier();
     // The workers and the Docker client are loaded after the server listens (dynamic import): the
     // Docker client's modules cost ≈25 ms and ≈30 MiB, which start-up should not wait for.
     let workers: WorkerHandle | null = null;
+    let webhooks: WebhookWorker | null = null;
+    let documentWorkers: DocumentWorkerHandle | null = null;
     const execution = createExecutionDeps({
       store,
       config,
@@ -56,14 +62,20 @@ export const serveCommand: Command = {
         (await (await dockerClient()).imageExists(config.runner.image))
           ? { ok: true, detail: config.runner.image }
           : { ok: false, detail: `${config.runner.image} is missing: run runner/build-image.sh` },
+      // only with [ai] enabled (ARCHITECTURE: Ollama is part of readiness then); with AI off nothing connects
+      // only with [ai] enabled; with AI off nothing connects (src/ai/ai-off.test.ts)
+      ...(config.ai.enabled ? { ollama: async () => (await import("../ai/ai-readiness")).ollamaReadiness(config.ai)() } : {}),
     };
-    const app = createApp({ config, log, store, metrics, identity, execution, readiness, assets, version: pkg.version });
+    const app = createApp({ config, log, store, metrics, identity, execution, readiness, assets, version: pkg.version, notifyDocumentQueued: () => documentWorkers?.wake() });
     // daily retention prune inside serve, so no cron job is needed ([retention] enabled)
     const retention = startRetentionSchedule(createRetentionDeps({ store, config, log, blobStore: execution.blobStore, metrics }));
+    // semantic search: keeps published tools' embeddings current; null with AI off (nothing connects)
+    const toolEmbeddings = startToolEmbeddingSyncFor({ store, config, log });
     const { hostname, port } = parseListen(config.server.listen);
-    // the request body cap protects memory; uploads larger than this are refused with 413
+    // the request body cap protects memory: the larger of the run and document upload limits (each route
+    // checks its own limit and says which); anything above it is refused with 413
     // reusePort off: a second server on the same port must fail loudly, not silently share requests
-    app.listen({ hostname, port, reusePort: false, maxRequestBodySize: (config.storage.max_upload_mb + 1) * MIB });
+    app.listen({ hostname, port, reusePort: false, maxRequestBodySize: (Math.max(config.storage.max_upload_mb, config.documents.max_upload_mb) + 1) * MIB });
     const actualPort = app.server?.port ?? port;
     log.info("listening", {
       url: `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${actualPort}`,
@@ -71,13 +83,22 @@ export const serveCommand: Command = {
       database: store.dialect,
       config: cli.configPath ?? "(defaults)",
       startup_ms: Math.round(performance.now() - t0),
+      // performance.now() counts from process start: module loading included
+      since_process_start_ms: Math.round(performance.now()),
     });
     // `[runner] concurrency` workers in this process; they adopt runs a crashed process left, first.
     // Started a moment after the first requests can be answered: loading them blocks for ≈30 ms.
     const workersStarted = new Promise<void>((resolve) =>
       setTimeout(async () => {
+        metrics.collectDefaults();
         const { startRunWorkers } = await import("../execution/run-workers");
         workers = startRunWorkers({ config, store, log, metrics, notify: notifier.notify });
+        // webhook deliveries of runs submitted with an API key (durable; each delivery is claimed first)
+        const [{ createAccessDeps }, { startWebhookWorker }] = await Promise.all([import("../access/access.deps"), import("../access/webhooks.service")]);
+        webhooks = startWebhookWorker(createAccessDeps({ store, config, log }));
+        // the document pipeline (PDF text, rules, AI) through the same durable queue
+        const { startDocumentWorkers } = await import("../documents/document-worker");
+        documentWorkers = startDocumentWorkers({ store, config, log, blobStore: execution.blobStore });
         resolve();
       }, WORKER_START_DELAY_MS),
     );
@@ -88,7 +109,10 @@ export const serveCommand: Command = {
         // running containers are finished or left for adoption by the next start; nothing is lost
         await workersStarted;
         await workers?.stop();
+        await webhooks?.stop();
+        await documentWorkers?.stop();
         await retention.stop();
+        await toolEmbeddings?.stop();
         await cli.close();
         resolve();
       };

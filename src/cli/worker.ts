@@ -6,6 +6,7 @@ import type { CliIO, Command } from "./command";
 import { printHelp, wantsHelp } from "./help";
 import { openCliContext } from "./context";
 import { startRunWorkers } from "../execution/run-workers";
+import { createFsBlobStore } from "../store/blob-store";
 
 const USAGE_ERROR = 2;
 
@@ -32,6 +33,9 @@ export const workerCommand: Command = {
     const cli = await openCliContext(parsed.rest, io);
     const { config, store, log } = cli;
     const workers = startRunWorkers({ config, store, log, ...(parsed.concurrency ? { concurrency: parsed.concurrency } : {}) });
+    // PDF pipeline jobs share the queue; a worker-only process takes them too
+    const { startDocumentWorkers } = await import("../documents/document-worker");
+    const documentWorkers = startDocumentWorkers({ store, config, log, blobStore: createFsBlobStore(config.storage.data_dir) });
     log.info("worker running", { database: store.dialect, config: cli.configPath ?? "(defaults)", owner: workers.owner });
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
@@ -42,6 +46,7 @@ export const workerCommand: Command = {
       process.once("SIGINT", () => stop("SIGINT"));
     });
     await workers.stop();
+    await documentWorkers.stop();
     await cli.close();
     return 0;
   },

@@ -36,7 +36,7 @@ test("every key of the spec appears in its section, with documentation and its v
 
 function sectionAt(lines: string[], index: number): string | undefined {
   for (let i = index; i >= 0; i--) {
-    const header = /^\[([a-z_]+)\]$/.exec(lines[i] ?? "");
+    const header = /^\[([a-z0-9_]+)\]$/.exec(lines[i] ?? "");
     if (header) return header[1];
   }
   return undefined;

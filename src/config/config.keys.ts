@@ -59,6 +59,44 @@ function oneOf<const V extends string>(values: readonly V[], o: { default: NoInf
   return { type: "enum", values, ...o };
 }
 
+/** The OpenID Connect provider sections; the number is the provider's id in its URLs. */
+export const OIDC_PROVIDER_SECTIONS = ["oidc_1", "oidc_2", "oidc_3"] as const;
+
+function checkOptionalHttpUrl(value: string): string | null {
+  return value === "" ? null : checkHttpUrl(value);
+}
+
+/** One OpenID Connect provider (Entra ID, Keycloak, Google Workspace, …); unused while issuer is "". */
+function oidcProviderSection(n: number) {
+  return {
+    doc: `OpenID Connect provider ${n} (login button "label"). Register ${"<public_url>"}/api/v1/auth/oidc/${n}/callback as its redirect URI.`,
+    keys: {
+      issuer: str({
+        default: "",
+        like: "https://login.microsoftonline.com/<tenant-id>/v2.0",
+        check: checkOptionalHttpUrl,
+        normalize: withoutTrailingSlash,
+        doc: '"" = not used. The issuer URL; its /.well-known/openid-configuration is read at the first login.\nEntra ID: https://login.microsoftonline.com/<tenant-id>/v2.0, Google: https://accounts.google.com,\nKeycloak: https://keycloak.skola.se/realms/<realm>.',
+      }),
+      client_id: str({ default: "", doc: "The client (application) id registered at the provider." }),
+      client_secret: str({ default: "", secret: true, doc: "The client secret registered at the provider." }),
+      label: str({ default: "", like: "Skolans konto", doc: 'Text of the login button, e.g. "Skolans konto"; "" = "Log in with" + the issuer\'s host name.' }),
+      scopes: list({
+        default: ["openid", "email", "profile"],
+        like: '["openid", "email", "profile"]',
+        doc: "Scopes asked for; must include openid and give an e-mail claim.",
+      }),
+      groups_claim: str({
+        default: "",
+        like: "groups",
+        doc: 'The ID token claim listing the user\'s groups (e.g. "groups", "roles"); "" = roles are managed here only.',
+      }),
+      contributor_groups: list({ default: [], like: '["skt-contributors"]', doc: "Members of any of these provider groups become contributors at login (needs groups_claim)." }),
+      admin_groups: list({ default: [], like: '["skt-admins"]', doc: "Members of any of these provider groups become admins at login (needs groups_claim).\nSuperusers are never changed by a login." }),
+    },
+  };
+}
+
 export const configSpec = {
   server: {
     doc: "HTTP server, public address and browser sessions.",
@@ -187,6 +225,29 @@ export const configSpec = {
       }),
     },
   },
+  sso: {
+    doc: "Single sign-on with OpenID Connect: settings shared by the providers in [oidc_1], [oidc_2] and [oidc_3].",
+    keys: {
+      local_login: oneOf(["everyone", "admins"], {
+        default: "everyone",
+        doc: '"everyone" may also log in with e-mail and password; "admins" = only admins and superusers may\n(everyone else uses single sign-on; keep a local admin so a provider outage cannot lock you out).',
+      }),
+      allowed_domains: list({
+        default: [],
+        like: '["skola.se", "kommun.se"]',
+        checkItem: checkDomain,
+        normalizeItem: (domain) => domain.toLowerCase(),
+        doc: 'E-mail domains that may log in through single sign-on, e.g. ["skola.se"]; [] = any domain the provider vouches for.',
+      }),
+      create_accounts: bool({
+        default: true,
+        doc: "Create an account at the first single sign-on login (role user).\nfalse = only people who already have an account with the same e-mail address may log in.",
+      }),
+    },
+  },
+  oidc_1: oidcProviderSection(1),
+  oidc_2: oidcProviderSection(2),
+  oidc_3: oidcProviderSection(3),
   email: {
     doc: "Outgoing e-mail (address verification, password reset).",
     keys: {
@@ -304,6 +365,44 @@ export const configSpec = {
         doc: "Longest wait for one answer from Ollama, in seconds.",
       }),
       concurrency: int({ default: 1, min: 1, max: 64, doc: "Requests sent to Ollama at the same time." }),
+      max_retries: int({
+        default: 2,
+        min: 0,
+        max: 10,
+        doc: "How many times a structured answer (JSON) that is invalid or does not match its schema is asked for again.",
+      }),
+      output_tokens: int({
+        default: 1024,
+        min: 64,
+        max: 131_072,
+        doc: "Tokens of num_ctx kept free for the model's answer; longer prompts are shortened or refused.",
+      }),
+      embed_sync_seconds: int({
+        default: 60,
+        min: 10,
+        max: 86_400,
+        doc: "How often serve checks that every published tool's embedding (semantic search) is up to date, in seconds.",
+      }),
+    },
+  },
+  documents: {
+    doc: "Uploaded PDFs: limits, and what the AI looks for (document types and fields) when [ai] is enabled.",
+    keys: {
+      max_upload_mb: int({ default: 25, min: 1, max: 1_024, doc: "Largest PDF upload in one request, in megabytes (all files together)." }),
+      max_files: int({ default: 20, min: 1, max: 500, doc: "Largest number of PDFs in one upload." }),
+      max_pages: int({ default: 1_000, min: 1, max: 100_000, doc: "Pages read from one PDF; text after that page is not extracted." }),
+      types: list({
+        default: ["brev", "protokoll", "beslut", "avtal", "faktura", "rapport", "elevarbete", "blankett", "övrigt"],
+        like: '["brev", "protokoll"]',
+        checkItem: checkNonEmpty,
+        doc: "Document types the AI chooses from.",
+      }),
+      fields: list({
+        default: ["datum", "avsändare", "mottagare", "diarienummer"],
+        like: '["datum", "avsändare"]',
+        checkItem: checkNonEmpty,
+        doc: "Fields the AI fills in for every document (empty when not found).",
+      }),
     },
   },
   retention: {
@@ -317,22 +416,22 @@ export const configSpec = {
         default: 90,
         min: 1,
         max: 36_500,
-        doc: "Days a finished tool run is kept, counted from when it finished: its input files, output files,\nlogs and results go with it. Queued and running runs are never removed.",
+        doc: "Days a finished tool run is kept, counted from when it finished: its input files, output files,\nlogs and results go with it. Queued and running runs are never removed. Delivered or failed\nwebhook deliveries are removed after the same number of days.",
       }),
       sandbox_runs_days: int({
         default: 30,
         min: 1,
         max: 36_500,
-        doc: "Days a finished test run from the editor's sandbox is kept (with its files).",
+        doc: "Days a finished test run from the editor's sandbox is kept (with its files). The editor's stored\ntest buffers (sandbox snapshots) go after the same number of days once no run uses them.",
       }),
       login_events_days: int({
         default: 180,
         min: 1,
         max: 36_500,
-        doc: "Days login attempts are kept. Ended login sessions and used or expired e-mail links\nare removed after the same number of days.",
+        doc: "Days login attempts are kept. Ended login sessions, used or expired e-mail links, expired or\nrevoked API keys and ended device sign-ins are removed after the same number of days.",
       }),
       audit_events_days: int({ default: 730, min: 1, max: 36_500, doc: "Days audit log events are kept." }),
-      documents_days: int({ default: 365, min: 1, max: 36_500, doc: "Days uploaded documents are kept." }),
+      documents_days: int({ default: 365, min: 1, max: 36_500, doc: "Days an uploaded document is kept, counted from the upload: its text, category links and\noriginal file go with it. Documents still being processed wait for the next prune." }),
     },
   },
   log: {
@@ -374,6 +473,18 @@ export type SectionName = keyof Config;
 export type CrossKeyRule = { key: string; keys: string[]; check: (config: Config) => string | null };
 
 export const crossKeyRules: CrossKeyRule[] = [
+  ...OIDC_PROVIDER_SECTIONS.map((section): CrossKeyRule => {
+    return {
+      key: `${section}.issuer`,
+      keys: [`${section}.issuer`, `${section}.client_id`, `${section}.scopes`],
+      check: (c) => {
+        const p = c[section];
+        if (p.issuer === "") return null;
+        if (p.client_id === "") return `a provider needs client_id. Add client_id = "…" to [${section}] or set issuer = "".`;
+        return p.scopes.includes("openid") ? null : `scopes must include "openid". Add it to scopes in [${section}].`;
+      },
+    };
+  }),
   {
     key: "auth.registration",
     keys: ["auth.registration", "auth.allowed_domains"],

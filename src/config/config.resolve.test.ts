@@ -342,7 +342,7 @@ const derivedTypes: [
   Equal<Config["auth"]["registration"], "closed" | "open" | "domains">,
   Equal<Config["auth"]["allowed_domains"], string[]>,
   Equal<Config["log"]["level"], "debug" | "info" | "warn" | "error">,
-  Equal<keyof Config, "server" | "storage" | "database" | "auth" | "email" | "runner" | "ai" | "retention" | "log">,
+  Equal<keyof Config, "server" | "storage" | "database" | "auth" | "email" | "runner" | "ai" | "documents" | "retention" | "log" | "documents" | "sso" | "oidc_1" | "oidc_2" | "oidc_3">,
 ] = [true, true, true, true, true, true, true];
 
 test("the derived Config type has the spec's keys (checked by bun check)", () => {

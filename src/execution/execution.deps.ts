@@ -8,6 +8,7 @@ import type { BlobStore } from "../store/blob-store";
 import { createToolsRepository, type ToolsRepository } from "../tools/tools.repository";
 import { createQueueRepository, type QueueRepository } from "./queue.repository";
 import type { RunEventOptions, RunNotifier } from "./run-events";
+import type { ToolAccess } from "../groups/tool-access";
 import { createRunsRepository, type RunsRepository } from "./runs.repository";
 
 /** The queue operations the run API uses (the worker uses the rest of QueueRepository). */
@@ -29,6 +30,10 @@ export type ExecutionDeps = {
   /** Called after a cancel request for a running run: the in-process worker's abortLocal(runId), which kills the
    *  container at once when this process runs it (otherwise its worker sees the request at its next heartbeat). */
   abortLocal?: (runId: string) => boolean;
+  /** Hides tools limited to groups from non-members (src/groups); http/app.ts sets it. */
+  toolAccess?: ToolAccess;
+  /** The viewer's stored documents (src/documents) as input files of a run, in the given order; http/app.ts sets it. */
+  documentInputs?: (userId: string, documentIds: readonly string[]) => Promise<File[]>;
 };
 
 export type CreateExecutionDepsOptions = {

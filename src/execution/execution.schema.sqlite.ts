@@ -1,6 +1,7 @@
 // Runs, their queue jobs, input files, artifacts, per-user tool state and settings (SQLite).
 // Keep in step with execution.schema.pg.ts.
 import { sqliteTable, text, integer, index, uniqueIndex, primaryKey } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
 import { users } from "../identity/identity.schema.sqlite";
 import { tools, toolVersions } from "../tools/tools.schema.sqlite";
 
@@ -47,9 +48,11 @@ export const jobs = sqliteTable(
   "jobs",
   {
     id: text("id").primaryKey(),
-    runId: text("run_id")
-      .notNull()
-      .references(() => runs.id, { onDelete: "cascade" }),
+    /** "run": runs a tool (runId set); "document": the document pipeline (subjectId = the document id) */
+    kind: text("kind", { enum: ["run", "document"] }).notNull().default("run"),
+    runId: text("run_id").references(() => runs.id, { onDelete: "cascade" }),
+    /** The document of a document job; no foreign key, so the queue does not depend on the documents feature */
+    subjectId: text("subject_id"),
     /** higher first: sandbox runs go before production runs */
     priority: integer("priority").notNull().default(0),
     status: text("status", { enum: ["queued", "leased", "done"] }).notNull(),
@@ -61,7 +64,8 @@ export const jobs = sqliteTable(
     availableAt: ms("available_at").notNull(),
     createdAt: ms("created_at").notNull(),
   },
-  (t) => [uniqueIndex("jobs_run_uq").on(t.runId), index("jobs_claim_idx").on(t.status, t.priority, t.availableAt), index("jobs_lease_idx").on(t.status, t.leaseExpiresAt)],
+  (t) => [uniqueIndex("jobs_run_uq").on(t.runId), // one active (queued or leased) pipeline job per document
+    uniqueIndex("jobs_active_subject_uq").on(t.subjectId).where(sql`status <> 'done'`), index("jobs_claim_idx").on(t.kind, t.status, t.priority, t.availableAt), index("jobs_lease_idx").on(t.status, t.leaseExpiresAt)],
 );
 
 /** Uploaded input files of a run; bytes live in the blob store under storageKey. */

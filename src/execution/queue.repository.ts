@@ -89,6 +89,14 @@ export type Finalization = {
 };
 
 export type ReapOutcome = { runId: string; outcome: "requeued" | "failed" };
+
+/**
+ * A document-pipeline job (kind "document") this process holds: the same lease, heartbeat and reaper
+ * rules as a run job, but no run row; subjectId is the document. The documents feature keeps the
+ * document's own status (src/documents/document-worker.ts).
+ */
+export type DocumentJobLease = { jobId: string; documentId: string; owner: string; attempts: number; maxAttempts: number; leaseExpiresAt: Date };
+export type DocumentReapOutcome = { documentId: string; outcome: "requeued" | "failed" };
 export type CancelOutcome = "cancelled" | "requested" | "finished" | "not_found";
 
 export type QueueRepository = {
@@ -122,6 +130,24 @@ export type QueueRepository = {
   listLeased(): Promise<LeasedJob[]>;
   /** Status of each of these runs that exists. */
   runStatuses(runIds: readonly string[]): Promise<Map<string, RunStatus>>;
+
+  // ---- document-pipeline jobs (heartbeat above serves them too) ----
+  /** Queues the pipeline of a document; false when it already has a queued or leased job (no duplicates). */
+  enqueueDocumentJob(input: { documentId: string; now: Date; maxAttempts?: number }): Promise<boolean>;
+  /** The next available document job, leased to `owner`; null when none. */
+  claimDocumentJob(input: { owner: string; leaseMs: number; now: Date }): Promise<DocumentJobLease | null>;
+  /** Done; only by the lease holder (false when the lease was lost). */
+  completeDocumentJob(input: { jobId: string; owner: string }): Promise<boolean>;
+  /** Back to the queue for another attempt at `availableAt`; only by the lease holder. */
+  releaseDocumentJob(input: { jobId: string; owner: string; availableAt: Date }): Promise<boolean>;
+  /** Expired document leases: requeued while attempts remain, else done (the caller fails the document). */
+  reapExpiredDocumentJobs(input: { now: Date }): Promise<DocumentReapOutcome[]>;
+  /** Leased document jobs with their holders (a restarted process requeues those of dead holders at once). */
+  listLeasedDocumentJobs(): Promise<{ jobId: string; documentId: string; owner: string | null; attempts: number; maxAttempts: number }[]>;
+  /** Which of these documents have a queued or leased job. */
+  activeDocumentJobs(documentIds: readonly string[]): Promise<Set<string>>;
+  /** A queued job of the document is dropped; a leased one is asked to stop (seen at its next heartbeat). */
+  cancelDocumentJobs(documentId: string): Promise<void>;
 };
 
 /** Thrown inside a transaction to roll it back when the lease is no longer ours. */
@@ -151,13 +177,19 @@ function failedRunSet(message: string, now: Date) {
 
 const requeuedRunSet = { status: "queued" as const, startedAt: null, containerId: null };
 
+/** The run of a run job. Document jobs (no run) never reach the run paths: those select kind = "run". */
+function runOf(job: { id: string; runId: string | null }): string {
+  if (job.runId === null) throw new Error(`job ${job.id} is not a run job`);
+  return job.runId;
+}
+
 export function createQueueRepositorySqlite(db: SqliteDb): QueueRepository {
   const { runs, jobs, runFiles, artifacts, toolState } = lite;
   const { tools, toolVersions } = liteTools;
   type Tx = Parameters<Parameters<SqliteDb["transaction"]>[0]>[0];
 
   /** Requeue or fail one leased job inside a transaction; the guard decides whether it is still ours to reap. */
-  function reapOne(tx: Tx, job: { id: string; runId: string; attempts: number; maxAttempts: number }, guard: ReturnType<typeof and>, now: Date, message: string): ReapOutcome | null {
+  function reapOne(tx: Tx, job: { id: string; runId: string | null; attempts: number; maxAttempts: number }, guard: ReturnType<typeof and>, now: Date, message: string): ReapOutcome | null {
     const retry = job.attempts < job.maxAttempts;
     const hit = tx
       .update(jobs)
@@ -168,14 +200,14 @@ export function createQueueRepositorySqlite(db: SqliteDb): QueueRepository {
     if (!hit) return null;
     tx.update(runs)
       .set(retry ? requeuedRunSet : failedRunSet(message, now))
-      .where(eq(runs.id, job.runId))
+      .where(eq(runs.id, runOf(job)))
       .run();
-    return { runId: job.runId, outcome: retry ? "requeued" : "failed" };
+    return { runId: runOf(job), outcome: retry ? "requeued" : "failed" };
   }
 
   return {
     async claim({ owner, leaseMs, now }) {
-      const available = and(eq(jobs.status, "queued"), lte(jobs.availableAt, now));
+      const available = and(eq(jobs.kind, "run"), eq(jobs.status, "queued"), lte(jobs.availableAt, now));
       // a plain read first: an idle queue is polled often, and BEGIN IMMEDIATE takes the write lock
       if (!db.select({ id: jobs.id }).from(jobs).where(available).limit(1).get()) return null;
       return db.transaction(
@@ -195,9 +227,10 @@ export function createQueueRepositorySqlite(db: SqliteDb): QueueRepository {
             .where(eq(jobs.id, next.id))
             .returning({ attempts: jobs.attempts, maxAttempts: jobs.maxAttempts })
             .get()!;
-          const run = tx.update(runs).set({ status: "running", startedAt: now }).where(eq(runs.id, next.runId)).returning({ queuedAt: runs.queuedAt }).get();
-          if (!run) throw new Error(`job ${next.id} has no run ${next.runId}`);
-          return { jobId: next.id, runId: next.runId, owner, attempts: job.attempts, maxAttempts: job.maxAttempts, leaseExpiresAt, queuedAt: run.queuedAt, startedAt: now };
+          const runId = runOf(next);
+          const run = tx.update(runs).set({ status: "running", startedAt: now }).where(eq(runs.id, runId)).returning({ queuedAt: runs.queuedAt }).get();
+          if (!run) throw new Error(`job ${next.id} has no run ${runId}`);
+          return { jobId: next.id, runId, owner, attempts: job.attempts, maxAttempts: job.maxAttempts, leaseExpiresAt, queuedAt: run.queuedAt, startedAt: now };
         },
         { behavior: "immediate" },
       );
@@ -302,10 +335,10 @@ export function createQueueRepositorySqlite(db: SqliteDb): QueueRepository {
             .update(jobs)
             .set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, availableAt })
             .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, owner), eq(jobs.status, "leased")))
-            .returning({ runId: jobs.runId })
+            .returning({ id: jobs.id, runId: jobs.runId })
             .get();
           if (!job) return false;
-          tx.update(runs).set(requeuedRunSet).where(eq(runs.id, job.runId)).run();
+          tx.update(runs).set(requeuedRunSet).where(eq(runs.id, runOf(job))).run();
           return true;
         },
         { behavior: "immediate" },
@@ -316,7 +349,7 @@ export function createQueueRepositorySqlite(db: SqliteDb): QueueRepository {
       const expired = db
         .select({ id: jobs.id, runId: jobs.runId, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts })
         .from(jobs)
-        .where(and(eq(jobs.status, "leased"), lt(jobs.leaseExpiresAt, now)))
+        .where(and(eq(jobs.kind, "run"), eq(jobs.status, "leased"), lt(jobs.leaseExpiresAt, now)))
         .all();
       const out: ReapOutcome[] = [];
       for (const job of expired) {
@@ -343,12 +376,13 @@ export function createQueueRepositorySqlite(db: SqliteDb): QueueRepository {
         .update(jobs)
         .set({ leaseOwner: toOwner, leaseExpiresAt })
         .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, fromOwner), eq(jobs.status, "leased")))
-        .returning({ runId: jobs.runId, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts })
+        .returning({ id: jobs.id, runId: jobs.runId, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts })
         .get();
       if (!job) return null;
-      const run = db.select({ queuedAt: runs.queuedAt, startedAt: runs.startedAt }).from(runs).where(eq(runs.id, job.runId)).get();
+      const runId = runOf(job);
+      const run = db.select({ queuedAt: runs.queuedAt, startedAt: runs.startedAt }).from(runs).where(eq(runs.id, runId)).get();
       if (!run) return null;
-      return { jobId, runId: job.runId, owner: toOwner, attempts: job.attempts, maxAttempts: job.maxAttempts, leaseExpiresAt, queuedAt: run.queuedAt, startedAt: run.startedAt ?? now };
+      return { jobId, runId, owner: toOwner, attempts: job.attempts, maxAttempts: job.maxAttempts, leaseExpiresAt, queuedAt: run.queuedAt, startedAt: run.startedAt ?? now };
     },
 
     async requestCancel({ runId, now, message }) {
@@ -380,6 +414,7 @@ export function createQueueRepositorySqlite(db: SqliteDb): QueueRepository {
         .from(jobs)
         .where(
           and(
+            eq(jobs.kind, "run"),
             eq(jobs.status, "queued"),
             or(gt(jobs.priority, me.priority), and(eq(jobs.priority, me.priority), or(lt(jobs.availableAt, me.availableAt), and(eq(jobs.availableAt, me.availableAt), lt(jobs.id, me.id))))),
           ),
@@ -389,14 +424,14 @@ export function createQueueRepositorySqlite(db: SqliteDb): QueueRepository {
     },
 
     async depth() {
-      return db.select({ n: count() }).from(jobs).where(eq(jobs.status, "queued")).get()?.n ?? 0;
+      return db.select({ n: count() }).from(jobs).where(and(eq(jobs.kind, "run"), eq(jobs.status, "queued"))).get()?.n ?? 0;
     },
 
     async listLeased() {
       return db
         .select({
           jobId: jobs.id,
-          runId: jobs.runId,
+          runId: runs.id,
           owner: jobs.leaseOwner,
           leaseExpiresAt: jobs.leaseExpiresAt,
           attempts: jobs.attempts,
@@ -408,6 +443,110 @@ export function createQueueRepositorySqlite(db: SqliteDb): QueueRepository {
         .innerJoin(runs, eq(runs.id, jobs.runId))
         .where(eq(jobs.status, "leased"))
         .all();
+    },
+
+    async enqueueDocumentJob({ documentId, now, maxAttempts = 3 }) {
+      // the partial unique index jobs_active_subject_uq makes a second active job a no-op
+      const row = db
+        .insert(jobs)
+        .values({ id: Bun.randomUUIDv7(), kind: "document", subjectId: documentId, status: "queued", maxAttempts, availableAt: now, createdAt: now })
+        .onConflictDoNothing()
+        .returning({ id: jobs.id })
+        .get();
+      return row !== undefined;
+    },
+
+    async claimDocumentJob({ owner, leaseMs, now }) {
+      const available = and(eq(jobs.kind, "document"), eq(jobs.status, "queued"), lte(jobs.availableAt, now));
+      if (!db.select({ id: jobs.id }).from(jobs).where(available).limit(1).get()) return null;
+      return db.transaction(
+        (tx): DocumentJobLease | null => {
+          const next = tx.select({ id: jobs.id }).from(jobs).where(available).orderBy(asc(jobs.availableAt), asc(jobs.id)).limit(1).get();
+          if (!next) return null;
+          const leaseExpiresAt = addMs(now, leaseMs);
+          const job = tx
+            .update(jobs)
+            .set({ status: "leased", leaseOwner: owner, leaseExpiresAt, attempts: sql`${jobs.attempts} + 1` })
+            .where(eq(jobs.id, next.id))
+            .returning({ subjectId: jobs.subjectId, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts })
+            .get()!;
+          return { jobId: next.id, documentId: job.subjectId ?? "", owner, attempts: job.attempts, maxAttempts: job.maxAttempts, leaseExpiresAt };
+        },
+        { behavior: "immediate" },
+      );
+    },
+
+    async completeDocumentJob({ jobId, owner }) {
+      const row = db
+        .update(jobs)
+        .set({ status: "done", leaseExpiresAt: null })
+        .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, owner), eq(jobs.status, "leased")))
+        .returning({ id: jobs.id })
+        .get();
+      return row !== undefined;
+    },
+
+    async releaseDocumentJob({ jobId, owner, availableAt }) {
+      const row = db
+        .update(jobs)
+        .set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, availableAt })
+        .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, owner), eq(jobs.status, "leased")))
+        .returning({ id: jobs.id })
+        .get();
+      return row !== undefined;
+    },
+
+    async reapExpiredDocumentJobs({ now }) {
+      const expired = db
+        .select({ id: jobs.id, subjectId: jobs.subjectId, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts, cancelRequested: jobs.cancelRequested })
+        .from(jobs)
+        .where(and(eq(jobs.kind, "document"), eq(jobs.status, "leased"), lt(jobs.leaseExpiresAt, now)))
+        .all();
+      const out: DocumentReapOutcome[] = [];
+      for (const job of expired) {
+        const retry = job.attempts < job.maxAttempts && !job.cancelRequested;
+        // still expired at the moment of the write: a heartbeat in between wins
+        const hit = db
+          .update(jobs)
+          .set(retry ? { status: "queued", leaseOwner: null, leaseExpiresAt: null, availableAt: now } : { status: "done", leaseExpiresAt: null })
+          .where(and(eq(jobs.id, job.id), eq(jobs.status, "leased"), lt(jobs.leaseExpiresAt, now)))
+          .returning({ id: jobs.id })
+          .get();
+        if (hit && job.subjectId) out.push({ documentId: job.subjectId, outcome: retry ? "requeued" : "failed" });
+      }
+      return out;
+    },
+
+    async listLeasedDocumentJobs() {
+      return db
+        .select({ jobId: jobs.id, documentId: sql<string>`coalesce(${jobs.subjectId}, '')`, owner: jobs.leaseOwner, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts })
+        .from(jobs)
+        .where(and(eq(jobs.kind, "document"), eq(jobs.status, "leased")))
+        .all();
+    },
+
+    async activeDocumentJobs(documentIds) {
+      const out = new Set<string>();
+      for (let i = 0; i < documentIds.length; i += 500) {
+        const rows = db
+          .select({ subjectId: jobs.subjectId })
+          .from(jobs)
+          .where(and(eq(jobs.kind, "document"), inArray(jobs.subjectId, documentIds.slice(i, i + 500)), inArray(jobs.status, ["queued", "leased"])))
+          .all();
+        for (const r of rows) if (r.subjectId) out.add(r.subjectId);
+      }
+      return out;
+    },
+
+    async cancelDocumentJobs(documentId) {
+      const mine = and(eq(jobs.kind, "document"), eq(jobs.subjectId, documentId));
+      db.transaction(
+        (tx) => {
+          tx.update(jobs).set({ status: "done", cancelRequested: true }).where(and(mine, eq(jobs.status, "queued"))).run();
+          tx.update(jobs).set({ cancelRequested: true }).where(and(mine, eq(jobs.status, "leased"))).run();
+        },
+        { behavior: "immediate" },
+      );
     },
 
     async runStatuses(runIds) {
@@ -430,7 +569,7 @@ export function createQueueRepositoryPg(db: PgDb): QueueRepository {
   const { tools, toolVersions } = pgTools;
   type Tx = Parameters<Parameters<PgDb["transaction"]>[0]>[0];
 
-  async function reapOne(tx: Tx, job: { id: string; runId: string; attempts: number; maxAttempts: number }, guard: ReturnType<typeof and>, now: Date, message: string): Promise<ReapOutcome | null> {
+  async function reapOne(tx: Tx, job: { id: string; runId: string | null; attempts: number; maxAttempts: number }, guard: ReturnType<typeof and>, now: Date, message: string): Promise<ReapOutcome | null> {
     const retry = job.attempts < job.maxAttempts;
     const [hit] = await tx
       .update(jobs)
@@ -441,8 +580,8 @@ export function createQueueRepositoryPg(db: PgDb): QueueRepository {
     await tx
       .update(runs)
       .set(retry ? requeuedRunSet : failedRunSet(message, now))
-      .where(eq(runs.id, job.runId));
-    return { runId: job.runId, outcome: retry ? "requeued" : "failed" };
+      .where(eq(runs.id, runOf(job)));
+    return { runId: runOf(job), outcome: retry ? "requeued" : "failed" };
   }
 
   return {
@@ -451,7 +590,7 @@ export function createQueueRepositoryPg(db: PgDb): QueueRepository {
         const [next] = await tx
           .select({ id: jobs.id, runId: jobs.runId })
           .from(jobs)
-          .where(and(eq(jobs.status, "queued"), lte(jobs.availableAt, now)))
+          .where(and(eq(jobs.kind, "run"), eq(jobs.status, "queued"), lte(jobs.availableAt, now)))
           .orderBy(desc(jobs.priority), asc(jobs.availableAt), asc(jobs.id))
           .limit(1)
           .for("update", { skipLocked: true });
@@ -462,9 +601,10 @@ export function createQueueRepositoryPg(db: PgDb): QueueRepository {
           .set({ status: "leased", leaseOwner: owner, leaseExpiresAt, attempts: sql`${jobs.attempts} + 1` })
           .where(eq(jobs.id, next.id))
           .returning({ attempts: jobs.attempts, maxAttempts: jobs.maxAttempts });
-        const [run] = await tx.update(runs).set({ status: "running", startedAt: now }).where(eq(runs.id, next.runId)).returning({ queuedAt: runs.queuedAt });
-        if (!job || !run) throw new Error(`job ${next.id} or its run ${next.runId} vanished while locked`);
-        return { jobId: next.id, runId: next.runId, owner, attempts: job.attempts, maxAttempts: job.maxAttempts, leaseExpiresAt, queuedAt: run.queuedAt, startedAt: now };
+        const runId = runOf(next);
+        const [run] = await tx.update(runs).set({ status: "running", startedAt: now }).where(eq(runs.id, runId)).returning({ queuedAt: runs.queuedAt });
+        if (!job || !run) throw new Error(`job ${next.id} or its run ${runId} vanished while locked`);
+        return { jobId: next.id, runId, owner, attempts: job.attempts, maxAttempts: job.maxAttempts, leaseExpiresAt, queuedAt: run.queuedAt, startedAt: now };
       });
     },
 
@@ -556,9 +696,9 @@ export function createQueueRepositoryPg(db: PgDb): QueueRepository {
           .update(jobs)
           .set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, availableAt })
           .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, owner), eq(jobs.status, "leased")))
-          .returning({ runId: jobs.runId });
+          .returning({ id: jobs.id, runId: jobs.runId });
         if (!job) return false;
-        await tx.update(runs).set(requeuedRunSet).where(eq(runs.id, job.runId));
+        await tx.update(runs).set(requeuedRunSet).where(eq(runs.id, runOf(job)));
         return true;
       });
     },
@@ -567,7 +707,7 @@ export function createQueueRepositoryPg(db: PgDb): QueueRepository {
       const expired = await db
         .select({ id: jobs.id, runId: jobs.runId, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts })
         .from(jobs)
-        .where(and(eq(jobs.status, "leased"), lt(jobs.leaseExpiresAt, now)));
+        .where(and(eq(jobs.kind, "run"), eq(jobs.status, "leased"), lt(jobs.leaseExpiresAt, now)));
       const out: ReapOutcome[] = [];
       for (const job of expired) {
         const r = await db.transaction((tx) => reapOne(tx, job, lt(jobs.leaseExpiresAt, now), now, message));
@@ -589,11 +729,12 @@ export function createQueueRepositoryPg(db: PgDb): QueueRepository {
         .update(jobs)
         .set({ leaseOwner: toOwner, leaseExpiresAt })
         .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, fromOwner), eq(jobs.status, "leased")))
-        .returning({ runId: jobs.runId, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts });
+        .returning({ id: jobs.id, runId: jobs.runId, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts });
       if (!job) return null;
-      const [run] = await db.select({ queuedAt: runs.queuedAt, startedAt: runs.startedAt }).from(runs).where(eq(runs.id, job.runId));
+      const runId = runOf(job);
+      const [run] = await db.select({ queuedAt: runs.queuedAt, startedAt: runs.startedAt }).from(runs).where(eq(runs.id, runId));
       if (!run) return null;
-      return { jobId, runId: job.runId, owner: toOwner, attempts: job.attempts, maxAttempts: job.maxAttempts, leaseExpiresAt, queuedAt: run.queuedAt, startedAt: run.startedAt ?? now };
+      return { jobId, runId, owner: toOwner, attempts: job.attempts, maxAttempts: job.maxAttempts, leaseExpiresAt, queuedAt: run.queuedAt, startedAt: run.startedAt ?? now };
     },
 
     async requestCancel({ runId, now, message }) {
@@ -622,6 +763,7 @@ export function createQueueRepositoryPg(db: PgDb): QueueRepository {
         .from(jobs)
         .where(
           and(
+            eq(jobs.kind, "run"),
             eq(jobs.status, "queued"),
             or(gt(jobs.priority, me.priority), and(eq(jobs.priority, me.priority), or(lt(jobs.availableAt, me.availableAt), and(eq(jobs.availableAt, me.availableAt), lt(jobs.id, me.id))))),
           ),
@@ -630,7 +772,7 @@ export function createQueueRepositoryPg(db: PgDb): QueueRepository {
     },
 
     async depth() {
-      const [row] = await db.select({ n: count() }).from(jobs).where(eq(jobs.status, "queued"));
+      const [row] = await db.select({ n: count() }).from(jobs).where(and(eq(jobs.kind, "run"), eq(jobs.status, "queued")));
       return row?.n ?? 0;
     },
 
@@ -638,7 +780,7 @@ export function createQueueRepositoryPg(db: PgDb): QueueRepository {
       return db
         .select({
           jobId: jobs.id,
-          runId: jobs.runId,
+          runId: runs.id,
           owner: jobs.leaseOwner,
           leaseExpiresAt: jobs.leaseExpiresAt,
           attempts: jobs.attempts,
@@ -649,6 +791,100 @@ export function createQueueRepositoryPg(db: PgDb): QueueRepository {
         .from(jobs)
         .innerJoin(runs, eq(runs.id, jobs.runId))
         .where(eq(jobs.status, "leased"));
+    },
+
+    async enqueueDocumentJob({ documentId, now, maxAttempts = 3 }) {
+      // the partial unique index jobs_active_subject_uq makes a second active job a no-op
+      const rows = await db
+        .insert(jobs)
+        .values({ id: Bun.randomUUIDv7(), kind: "document", subjectId: documentId, status: "queued", maxAttempts, availableAt: now, createdAt: now })
+        .onConflictDoNothing()
+        .returning({ id: jobs.id });
+      return rows.length > 0;
+    },
+
+    async claimDocumentJob({ owner, leaseMs, now }) {
+      return db.transaction(async (tx): Promise<DocumentJobLease | null> => {
+        const [next] = await tx
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(and(eq(jobs.kind, "document"), eq(jobs.status, "queued"), lte(jobs.availableAt, now)))
+          .orderBy(asc(jobs.availableAt), asc(jobs.id))
+          .limit(1)
+          .for("update", { skipLocked: true });
+        if (!next) return null;
+        const leaseExpiresAt = addMs(now, leaseMs);
+        const [job] = await tx
+          .update(jobs)
+          .set({ status: "leased", leaseOwner: owner, leaseExpiresAt, attempts: sql`${jobs.attempts} + 1` })
+          .where(eq(jobs.id, next.id))
+          .returning({ subjectId: jobs.subjectId, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts });
+        if (!job) throw new Error(`job ${next.id} vanished while locked`);
+        return { jobId: next.id, documentId: job.subjectId ?? "", owner, attempts: job.attempts, maxAttempts: job.maxAttempts, leaseExpiresAt };
+      });
+    },
+
+    async completeDocumentJob({ jobId, owner }) {
+      const rows = await db
+        .update(jobs)
+        .set({ status: "done", leaseExpiresAt: null })
+        .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, owner), eq(jobs.status, "leased")))
+        .returning({ id: jobs.id });
+      return rows.length > 0;
+    },
+
+    async releaseDocumentJob({ jobId, owner, availableAt }) {
+      const rows = await db
+        .update(jobs)
+        .set({ status: "queued", leaseOwner: null, leaseExpiresAt: null, availableAt })
+        .where(and(eq(jobs.id, jobId), eq(jobs.leaseOwner, owner), eq(jobs.status, "leased")))
+        .returning({ id: jobs.id });
+      return rows.length > 0;
+    },
+
+    async reapExpiredDocumentJobs({ now }) {
+      const expired = await db
+        .select({ id: jobs.id, subjectId: jobs.subjectId, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts, cancelRequested: jobs.cancelRequested })
+        .from(jobs)
+        .where(and(eq(jobs.kind, "document"), eq(jobs.status, "leased"), lt(jobs.leaseExpiresAt, now)));
+      const out: DocumentReapOutcome[] = [];
+      for (const job of expired) {
+        const retry = job.attempts < job.maxAttempts && !job.cancelRequested;
+        const [hit] = await db
+          .update(jobs)
+          .set(retry ? { status: "queued", leaseOwner: null, leaseExpiresAt: null, availableAt: now } : { status: "done", leaseExpiresAt: null })
+          .where(and(eq(jobs.id, job.id), eq(jobs.status, "leased"), lt(jobs.leaseExpiresAt, now)))
+          .returning({ id: jobs.id });
+        if (hit && job.subjectId) out.push({ documentId: job.subjectId, outcome: retry ? "requeued" : "failed" });
+      }
+      return out;
+    },
+
+    async listLeasedDocumentJobs() {
+      return db
+        .select({ jobId: jobs.id, documentId: sql<string>`coalesce(${jobs.subjectId}, '')`, owner: jobs.leaseOwner, attempts: jobs.attempts, maxAttempts: jobs.maxAttempts })
+        .from(jobs)
+        .where(and(eq(jobs.kind, "document"), eq(jobs.status, "leased")));
+    },
+
+    async activeDocumentJobs(documentIds) {
+      const out = new Set<string>();
+      for (let i = 0; i < documentIds.length; i += 500) {
+        const rows = await db
+          .select({ subjectId: jobs.subjectId })
+          .from(jobs)
+          .where(and(eq(jobs.kind, "document"), inArray(jobs.subjectId, documentIds.slice(i, i + 500)), inArray(jobs.status, ["queued", "leased"])));
+        for (const r of rows) if (r.subjectId) out.add(r.subjectId);
+      }
+      return out;
+    },
+
+    async cancelDocumentJobs(documentId) {
+      const mine = and(eq(jobs.kind, "document"), eq(jobs.subjectId, documentId));
+      await db.transaction(async (tx) => {
+        await tx.update(jobs).set({ status: "done", cancelRequested: true }).where(and(mine, eq(jobs.status, "queued")));
+        await tx.update(jobs).set({ cancelRequested: true }).where(and(mine, eq(jobs.status, "leased")));
+      });
     },
 
     async runStatuses(runIds) {

@@ -7,7 +7,7 @@ import { requireAuth } from "../identity/sessions.service";
 import type { ExecutionDeps } from "./execution.deps";
 import { runEventStream } from "./run-events";
 import { deleteOwnRun, listRunHistory, openArtifactsZip, rerunOwnRun, tableWorkbook } from "./run-history.service";
-import { cancelRun, contentDisposition, getRunView, getSessionFilesView, openArtifact, requireOwnRun, submitAction, submitRun } from "./runs.service";
+import { cancelRun, contentDisposition, getRunView, getSessionFilesView, openArtifact, requireOwnRun, storedDocumentFiles, submitAction, submitRun } from "./runs.service";
 import {
   ActionBody,
   ArtifactParams,
@@ -47,7 +47,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
           viewer: requireAuth(c.auth).user,
           slug: c.params.slug,
           inputs: c.body.inputs,
-          files: c.body.files ?? [],
+          files: [...(c.body.files ?? []), ...(await storedDocumentFiles(deps, requireAuth(c.auth).user, c.body.document_ids, c.locale))],
           context: c.body.context,
           sessionFilesMode: c.body.session_files_mode,
           locale: c.locale,
@@ -57,6 +57,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
       },
       {
         permission: "user",
+        scope: "runs:write",
         params: SlugParams,
         body: RunBody,
         response: { 202: RunAccepted },
@@ -72,6 +73,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
     )
     .get("/tools/:slug/session-files", async (c) => getSessionFilesView(deps, requireAuth(c.auth).user, c.params.slug, c.query.context), {
       permission: "user",
+      scope: "runs:read",
       params: SlugParams,
       query: SessionFilesQuery,
       response: SessionFilesResponse,
@@ -98,6 +100,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
       },
       {
         permission: "user",
+        scope: "runs:write",
         params: SlugParams,
         body: ActionBody,
         response: { 202: RunAccepted },
@@ -110,6 +113,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
     )
     .get("/runs", async (c) => listRunHistory(deps, requireAuth(c.auth).user, c.query), {
       permission: "user",
+      scope: "runs:read",
       query: RunListQuery,
       response: RunListResponse,
       detail: {
@@ -120,6 +124,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
     })
     .get("/runs/:id", async (c) => getRunView(deps, requireAuth(c.auth).user, c.params.id), {
       permission: "user",
+      scope: "runs:read",
       params: RunParams,
       response: RunResponse,
       detail: { summary: "A run of the signed-in user: status, payload, artifacts (stdout/stderr for maintainers)", tags },
@@ -144,6 +149,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
       },
       {
         permission: "user",
+        scope: "runs:read",
         params: RunParams,
         detail: {
           summary: "Server-Sent Events of a run: queued {position}, running, finished {status}; ends after finished",
@@ -161,6 +167,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
       },
       {
         permission: "user",
+        scope: "runs:write",
         params: RunParams,
         response: { 202: CancelResponse },
         detail: {
@@ -177,6 +184,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
       },
       {
         permission: "user",
+        scope: "runs:write",
         params: RunParams,
         detail: {
           summary: "Delete a finished run of the signed-in user with its input files and artifacts",
@@ -194,6 +202,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
       },
       {
         permission: "user",
+        scope: "runs:write",
         params: RunParams,
         response: { 202: RunAccepted },
         detail: {
@@ -213,6 +222,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
       },
       {
         permission: "user",
+        scope: "runs:read",
         params: RunParams,
         detail: { summary: "All files the run produced as one zip (attachment, owner only); 404 runs.no_artifacts when there are none", tags },
       },
@@ -225,6 +235,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
       },
       {
         permission: "user",
+        scope: "runs:read",
         params: OutputParams,
         detail: { summary: "A table output of the run as an Excel workbook (attachment, owner only); 404 runs.output_not_found when the output is not a table", tags },
       },
@@ -241,6 +252,7 @@ export function runsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
       },
       {
         permission: "user",
+        scope: "runs:read",
         params: ArtifactParams,
         detail: { summary: "Download a file the run produced (attachment, owner only)", tags },
       },

@@ -27,6 +27,8 @@ export const RunBody = t.Object({
     }),
   ),
   context: t.Optional(Context),
+  // JSON text like inputs: the framework may hand it over already parsed
+  document_ids: t.Optional(t.Unknown({ description: 'JSON text of an array of the user\'s stored document ids, e.g. ["0193…"]: copied in as input files like uploads' })),
 });
 
 export const RunAccepted = t.Object({ run_id: t.String() });

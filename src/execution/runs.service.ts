@@ -44,10 +44,14 @@ export type { SessionFilesMode };
 
 export type RunnableTool = { tool: ToolRecord; version: ToolVersionRecord };
 
-/** A published tool and its active version, or 404 (also for unpublished tools: their existence is not revealed). */
-export async function requireRunnableTool(deps: Pick<ExecutionDeps, "tools">, slug: string): Promise<RunnableTool> {
+/**
+ * A published tool and its active version, or 404 (also for unpublished tools: their existence is not revealed,
+ * and for a tool limited to groups the viewer is not in).
+ */
+export async function requireRunnableTool(deps: Pick<ExecutionDeps, "tools" | "toolAccess">, slug: string, viewer?: AuthUser): Promise<RunnableTool> {
   const tool = await deps.tools.getBySlug(slug);
   if (!tool || !tool.isPublished || !tool.activeVersionId) throw RunErrors.toolNotFound();
+  if (viewer && deps.toolAccess && !(await deps.toolAccess.canSee(viewer, tool.id))) throw RunErrors.toolNotFound();
   const version = await deps.tools.getVersion(tool.activeVersionId);
   if (!version || version.state !== "active") throw RunErrors.toolNotFound();
   return { tool, version };
@@ -122,6 +126,28 @@ export type SubmitRunInput = {
   locale: Locale;
 };
 
+/**
+ * The multipart `document_ids` field (JSON text of an id array, or already parsed) → the viewer's
+ * stored documents as files, copied into the run like uploads (they count toward the upload limits).
+ */
+export async function storedDocumentFiles(deps: ExecutionDeps, viewer: AuthUser, raw: unknown, locale: Locale): Promise<File[]> {
+  if (raw === undefined || raw === null || raw === "") return [];
+  let ids: unknown = raw;
+  if (typeof raw === "string") {
+    try {
+      ids = JSON.parse(raw);
+    } catch {
+      ids = null;
+    }
+  }
+  const message = locale === "sv" ? "Ange dokumentens id som en JSON-lista med text." : "Give the document ids as a JSON list of strings.";
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === "string" && id.length > 0 && id.length <= 64)) throw RunErrors.invalidInputs([{ path: "/document_ids", message }]);
+  if (ids.length > deps.config.storage.max_upload_files) throw withValues(RunErrors.defs.tooManyFiles, { max_files: deps.config.storage.max_upload_files });
+  if (ids.length === 0) return [];
+  if (!deps.documentInputs) throw RunErrors.invalidInputs([{ path: "/document_ids", message }]);
+  return deps.documentInputs(viewer.id, ids as string[]);
+}
+
 /** The `inputs` form field as a value: absent → {}, JSON text → parsed, anything else as given (the rules check the shape). */
 function parseInputsField(raw: unknown, locale: Locale): unknown {
   if (raw === undefined || raw === null || raw === "") return {};
@@ -159,7 +185,7 @@ export type SessionFilesView = { files: { name: string; bytes: number }[]; run_i
 
 /** GET /tools/{slug}/session-files: names and sizes only (the viewer's own, like everything about runs). */
 export async function getSessionFilesView(deps: ExecutionDeps, viewer: AuthUser, slug: string, context: string | undefined): Promise<SessionFilesView> {
-  const runnable = await requireRunnableTool(deps, slug);
+  const runnable = await requireRunnableTool(deps, slug, viewer);
   const session = await deps.runs.findSessionFiles({ userId: viewer.id, toolId: runnable.tool.id, context: context ?? DEFAULT_CONTEXT });
   if (!session) return { files: [], run_id: null };
   return { files: session.files.map((f) => ({ name: f.name, bytes: f.bytes })), run_id: session.runId };
@@ -167,7 +193,14 @@ export async function getSessionFilesView(deps: ExecutionDeps, viewer: AuthUser,
 
 /** Checks limits, names, values and files of a first run, then queues it. */
 export async function submitRun(deps: ExecutionDeps, input: SubmitRunInput): Promise<{ runId: string }> {
-  const runnable = await requireRunnableTool(deps, input.slug);
+  return submitRunOf(deps, await requireRunnableTool(deps, input.slug, input.viewer), "production", input);
+}
+
+/**
+ * submitRun for a tool version the caller resolved: production runs the active version; the editor's
+ * sandbox (src/authoring) runs a snapshot with kind "sandbox" (sandbox limits and settings).
+ */
+export async function submitRunOf(deps: ExecutionDeps, runnable: RunnableTool, kind: RunKind, input: Omit<SubmitRunInput, "slug">): Promise<{ runId: string }> {
   const { max_upload_files, max_upload_mb } = deps.config.storage;
   // Limits first and without reading any file: they protect the server, the rest protects the tool.
   if (input.files.length > max_upload_files) throw withValues(RunErrors.defs.tooManyFiles, { max_files: max_upload_files });
@@ -197,7 +230,7 @@ export async function submitRun(deps: ExecutionDeps, input: SubmitRunInput): Pro
   const run = await enqueueRun(deps, {
     userId: input.viewer.id,
     tool: runnable,
-    kind: "production",
+    kind,
     inputs: checked.values,
     action: null,
     context,
@@ -229,7 +262,11 @@ export type SubmitActionInput = {
  * with its new code (its author keeps the state shape compatible, as with the original Skriptoteket).
  */
 export async function submitAction(deps: ExecutionDeps, input: SubmitActionInput): Promise<{ runId: string }> {
-  const runnable = await requireRunnableTool(deps, input.slug);
+  return submitActionOf(deps, await requireRunnableTool(deps, input.slug, input.viewer), "production", input);
+}
+
+/** submitAction for a resolved tool version and run kind (the editor's sandbox, see submitRunOf). */
+export async function submitActionOf(deps: ExecutionDeps, runnable: RunnableTool, kind: RunKind, input: Omit<SubmitActionInput, "slug">): Promise<{ runId: string }> {
   const context = input.context ?? DEFAULT_CONTEXT;
   const current = await deps.runs.getToolState(input.viewer.id, runnable.tool.id, context);
   if (isStaleRevision(input.expectedStateRev, current?.rev ?? null) || !current) {
@@ -247,7 +284,7 @@ export async function submitAction(deps: ExecutionDeps, input: SubmitActionInput
   const run = await enqueueRun(deps, {
     userId: input.viewer.id,
     tool: runnable,
-    kind: "production",
+    kind,
     inputs: {},
     action: { action_id: action.action_id, input: checked.values, state: current.state as JsonObject },
     context,

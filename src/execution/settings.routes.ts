@@ -13,6 +13,7 @@ export function settingsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
     .use(ctx)
     .get("/tools/:slug/settings", async (c) => getToolSettings(deps, requireAuth(c.auth).user, c.params.slug), {
       permission: "user",
+      scope: "runs:read",
       params: SlugParams,
       response: SettingsResponse,
       detail: { summary: "The tool's settings schema and the signed-in user's saved values with their revision", tags },
@@ -23,6 +24,7 @@ export function settingsRoutes(ctx: HttpContextPlugin, deps: ExecutionDeps) {
         saveToolSettings(deps, { viewer: requireAuth(c.auth).user, slug: c.params.slug, values: c.body.values, expectedRev: c.body.expected_rev, locale: c.locale }),
       {
         permission: "user",
+        scope: "runs:write",
         params: SlugParams,
         body: SettingsBody,
         response: SettingsResponse,

@@ -30,7 +30,7 @@ async function readSettings(deps: Pick<ExecutionDeps, "runs">, key: { userId: st
 
 /** GET /tools/{slug}/settings: the schema, the saved values (still valid ones, defaults filled in) and their revision (0 = never saved). */
 export async function getToolSettings(deps: ExecutionDeps, viewer: AuthUser, slug: string): Promise<SettingsView> {
-  const { tool, version } = await requireRunnableTool(deps, slug);
+  const { tool, version } = await requireRunnableTool(deps, slug, viewer);
   const schema = settingsSchemaOf(deps, version.settingsSchema, version.id);
   return readSettings(deps, { userId: viewer.id, toolId: tool.id, scope: "production" }, schema);
 }
@@ -39,7 +39,7 @@ export type SaveSettingsInput = { viewer: AuthUser; slug: string; values: unknow
 
 /** PUT /tools/{slug}/settings: validated like a form (unknown keys and bad values are errors), then stored if the revision is current. */
 export async function saveToolSettings(deps: ExecutionDeps, input: SaveSettingsInput): Promise<SettingsView> {
-  const { tool, version } = await requireRunnableTool(deps, input.slug);
+  const { tool, version } = await requireRunnableTool(deps, input.slug, input.viewer);
   const schema = settingsSchemaOf(deps, version.settingsSchema, version.id);
   if (!schema) throw RunErrors.settingsUnavailable();
   const checked = validateSettingsValues(schema, input.values);

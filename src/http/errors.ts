@@ -37,11 +37,29 @@ export const HttpErrors = defineErrors({
     en: "Some fields are invalid. Correct the marked fields and try again.",
   },
   authRequired: { status: 401, code: "auth.required", sv: "Du behöver logga in.", en: "You need to log in." },
+  keyInvalid: {
+    status: 401,
+    code: "auth.key_invalid",
+    sv: "API-nyckeln är ogiltig, återkallad eller har gått ut. Skapa en ny nyckel eller logga in igen.",
+    en: "The API key is invalid, revoked or expired. Create a new key or log in again.",
+  },
+  scopeMissing: {
+    status: 403,
+    code: "auth.scope_missing",
+    sv: "API-nyckeln saknar behörighet (scope) för detta. Skapa en nyckel med rätt behörighet.",
+    en: "The API key lacks the scope for this. Create a key with the right scope.",
+  },
   forbidden: {
     status: 403,
     code: "auth.forbidden",
     sv: "Du har inte behörighet till detta. Be en administratör om hjälp.",
     en: "You do not have permission for this. Ask an administrator.",
+  },
+  keyRequired: {
+    status: 403,
+    code: "access.key_required",
+    sv: "Den här adressen används med en API-nyckel (Authorization: Bearer), inte med inloggning i webbläsaren.",
+    en: "This address is used with an API key (Authorization: Bearer), not with a browser login.",
   },
   csrf: {
     status: 403,

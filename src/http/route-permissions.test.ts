@@ -8,7 +8,8 @@ import { createLogger } from "../log/logger";
 import { createMetrics } from "../ops/metrics";
 import { openTestStore } from "../store/test-db";
 import type { Store } from "../store/db";
-import { createIdentityDeps } from "../identity/identity.deps";
+import { createIdentityDeps, type IdentityDeps } from "../identity/identity.deps";
+import { startSession } from "../identity/sessions.service";
 import { createUser } from "../identity/users.service";
 import { createExecutionDeps } from "../execution/execution.deps";
 import { createFsBlobStore } from "../store/blob-store";
@@ -21,6 +22,8 @@ const ACTORS: Actor[] = ["anonymous", ...ROLES];
 
 let app: App;
 let store: Store;
+let identityDeps: IdentityDeps;
+const userIds = new Map<Role, string>();
 
 beforeAll(async () => {
   store = await openTestStore("sqlite");
@@ -32,7 +35,11 @@ beforeAll(async () => {
   config.storage.data_dir = `${tmpdir()}/skt-perm-${crypto.randomUUID()}`;
   const execution = createExecutionDeps({ store, config, log, metrics, blobStore: createFsBlobStore(config.storage.data_dir) });
   app = createApp({ config, log, store, metrics, identity, execution, assets: {}, version: "test" });
-  for (const role of ROLES) await createUser(identity, { email: emailOf(role), role, password: PASSWORDS[role], actor: { kind: "cli" } });
+  identityDeps = identity;
+  for (const role of ROLES) {
+    const { user } = await createUser(identity, { email: emailOf(role), role, password: PASSWORDS[role], actor: { kind: "cli" } });
+    userIds.set(role, user.id);
+  }
 });
 afterAll(async () => store?.close());
 
@@ -51,11 +58,15 @@ function routeTable() {
     .map((r) => ({ method: r.method, path: r.path, permission: declaredPermission((r.hooks as { detail?: unknown }).detail) }));
 }
 
+// A session started directly (what a successful login does), not through POST /auth/login: the table makes
+// hundreds of sessions, and an argon2 verify per row would make the test minutes long. Login itself has
+// its own tests.
 async function browserFor(actor: Actor): Promise<Browser> {
   const b = new Browser(app);
   if (actor === "anonymous") return b;
-  const res = await b.post("/api/v1/auth/login", { email: emailOf(actor), password: PASSWORDS[actor] });
-  if (res.status !== 200) throw new Error(`login ${actor}: ${res.status}`);
+  const started = await startSession(identityDeps, userIds.get(actor)!, { ip: "127.0.0.1", userAgent: "route-permissions.test" });
+  b.jar.set("skriptoteket_session", started.token);
+  b.csrf = started.csrfToken;
   return b;
 }
 

@@ -2,7 +2,7 @@
  * Shapes of the foundation HTTP API (identity, profile, admin users), exactly as the server's
  * contract describes them. Timestamps are ISO 8601 strings.
  */
-import type { Locale } from "../i18n/locale";
+import type { Locale } from "../i18n/locales";
 
 export const ROLES = ["user", "contributor", "admin", "superuser"] as const;
 export type Role = (typeof ROLES)[number];

@@ -161,6 +161,9 @@ export const en = {
   "outcome.locked": "Account locked",
   "outcome.inactive": "Account deactivated",
   "outcome.unverified": "E-mail not verified",
+  "outcome.sso_success": "Logged in with single sign-on",
+  "outcome.sso_denied": "Single sign-on refused",
+  "outcome.password_login_disabled": "Password login is switched off",
 
   "nav.home": "Start",
   "nav.runs": "My runs",
@@ -208,6 +211,9 @@ export const en = {
   "retention.kind.audit_events": "Audit events",
   "retention.kind.documents": "Documents",
   "retention.kind.sandbox_snapshots": "Sandbox snapshots",
+  "retention.kind.webhook_deliveries": "Finished webhook deliveries",
+  "retention.kind.api_keys": "Expired or revoked API keys",
+  "retention.kind.device_grants": "Ended device sign-ins",
 
   "home.intro": "Your favorite tools, the ones you used lately and the newest ones. Find every tool in the catalog.",
   "home.browse": "Browse all tools",

@@ -1,9 +1,9 @@
 import { configureLocalization } from "@lit/localize";
 import { templates as svTemplates } from "./sv";
+import { LOCALES, type Locale } from "./locales";
 
-/** The UI languages. Swedish is the default; English is the source language of the texts. */
-export const LOCALES = ["sv", "en"] as const;
-export type Locale = (typeof LOCALES)[number];
+/** The UI languages (locales.ts). Swedish is the default; English is the source language of the texts. */
+export { LOCALES, type Locale };
 
 /** Each language's name in that language: the switch shows them untranslated on purpose. */
 export const LOCALE_NAMES: Record<Locale, string> = { sv: "Svenska", en: "English" };

@@ -161,6 +161,9 @@ export const sv: Record<MessageId, string> = {
   "outcome.locked": "Kontot låst",
   "outcome.inactive": "Kontot inaktiverat",
   "outcome.unverified": "E-post ej bekräftad",
+  "outcome.sso_success": "Inloggad med enkel inloggning",
+  "outcome.sso_denied": "Enkel inloggning nekades",
+  "outcome.password_login_disabled": "Inloggning med lösenord är avstängd",
 
   "nav.home": "Start",
   "nav.runs": "Mina körningar",
@@ -208,6 +211,9 @@ export const sv: Record<MessageId, string> = {
   "retention.kind.audit_events": "Granskningshändelser",
   "retention.kind.documents": "Dokument",
   "retention.kind.sandbox_snapshots": "Sandlådeögonblicksbilder",
+  "retention.kind.webhook_deliveries": "Avslutade webhook-leveranser",
+  "retention.kind.api_keys": "Utgångna eller återkallade API-nycklar",
+  "retention.kind.device_grants": "Avslutade enhetsinloggningar",
 
   "home.intro": "Dina favoritverktyg, de du använt nyligen och de senaste nya. Alla verktyg finns i katalogen.",
   "home.browse": "Bläddra bland alla verktyg",

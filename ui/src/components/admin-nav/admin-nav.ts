@@ -1,5 +1,6 @@
 import { css, html, nothing } from "lit";
 import { customElement, property } from "lit/decorators.js";
+import { aiEnabled } from "../../api/ai.api";
 import { session, SessionController } from "../../session/session";
 import { t } from "../../i18n/t";
 import { SkElement } from "../sk-element/sk-element";
@@ -39,7 +40,7 @@ export class SkAdminNav extends SkElement {
   `;
 
   /** The page showing the menu. */
-  @property() current: "users" | "taxonomy" | "retention" = "users";
+  @property() current: "users" | "taxonomy" | "retention" | "ai" | "tools" | "reviews" | "groups" | "audit" | "api-keys" = "users";
   private readonly sessionState = new SessionController(this);
 
   override render() {
@@ -48,8 +49,15 @@ export class SkAdminNav extends SkElement {
     if (!user || (user.role !== "admin" && !session.isSuperuser())) return nothing;
     const links = [
       ...(session.isSuperuser() ? [{ page: "users", href: "/admin/users", text: t("title.admin_users") }] : []),
+      { page: "tools", href: "/admin/tools", text: t("title.authoring_tools") },
+      { page: "reviews", href: "/admin/reviews", text: t("title.authoring_reviews") },
       { page: "taxonomy", href: "/admin/taxonomy", text: t("title.admin_taxonomy") },
       { page: "retention", href: "/admin/retention", text: t("title.admin_retention") },
+      { page: "groups", href: "/admin/groups", text: t("title.admin_groups") },
+      { page: "audit", href: "/admin/audit", text: t("title.admin_audit") },
+      { page: "api-keys", href: "/admin/api-keys", text: t("title.admin_api_keys") },
+      // Only when the site has AI turned on: with AI off no AI element shows anywhere.
+      ...(aiEnabled(this.sessionState.meta) ? [{ page: "ai", href: "/admin/ai", text: t("title.admin_ai") }] : []),
     ];
     return html`<nav aria-label=${t("admin.nav_label")}>
       <ul>

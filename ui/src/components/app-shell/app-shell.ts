@@ -124,6 +124,16 @@ export class SkApp extends SkElement {
                     <li>
                       <a href="/runs" aria-current=${routeName === "runs" || routeName === "run" ? "page" : nothing}>${t("nav.runs")}</a>
                     </li>
+                    ${user.role !== "user"
+                      ? html`<li>
+                          <a href="/admin/tools" aria-current=${routeName?.startsWith("authoring-") || routeName?.startsWith("tool-") || routeName === "suggestions" ? "page" : nothing}
+                            >${t("nav.authoring")}</a
+                          >
+                        </li>`
+                      : nothing}
+                    <li>
+                      <a href="/documents" aria-current=${routeName === "documents" || routeName === "document-review" ? "page" : nothing}>${t("nav.documents")}</a>
+                    </li>
                     ${user.role === "admin" || user.role === "superuser"
                       ? html`<li>
                           <a

@@ -10,6 +10,12 @@ import { t } from "../../i18n/t";
 import { notice } from "../notice/notice";
 import { SkElement } from "../sk-element/sk-element";
 
+/** Loads and saves settings somewhere other than the tool's production settings. */
+export interface SettingsStore {
+  load(): Promise<ToolSettings>;
+  save(values: Record<string, unknown>, expectedRev: number): Promise<ToolSettings>;
+}
+
 /**
  * @summary The signed-in user's own settings for a tool (its settings schema), saved on the server per
  * user and delivered to every run. Saving names the revision it replaces: when the settings were saved
@@ -48,6 +54,8 @@ export class SkSettingsPanel extends SkElement {
   `;
 
   @property() slug = "";
+  /** Where the settings live instead of the tool's own (the editor's sandbox keeps its settings apart). */
+  @property({ attribute: false }) store: SettingsStore | null = null;
 
   @state() private settings: ToolSettings | null = null;
   @state() private fields: ValueField[] = [];
@@ -57,12 +65,12 @@ export class SkSettingsPanel extends SkElement {
   @state() private message: { kind: "success" | "danger" | "warning"; text: string } | null = null;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("slug") && this.slug) void this.load();
+    if ((changed.has("slug") && this.slug) || (changed.has("store") && this.store)) void this.load();
   }
 
   private async load(keepMessage = false) {
     try {
-      this.apply(await getToolSettings(this.slug));
+      this.apply(await (this.store ? this.store.load() : getToolSettings(this.slug)));
       if (!keepMessage) this.message = null;
     } catch (error) {
       this.message = { kind: "danger", text: errorText(error) };
@@ -115,7 +123,8 @@ export class SkSettingsPanel extends SkElement {
     }
     this.busy = true;
     try {
-      this.apply(await saveToolSettings(this.slug, values, this.settings.rev));
+      const rev = this.settings.rev;
+      this.apply(await (this.store ? this.store.save(values, rev) : saveToolSettings(this.slug, values, rev)));
       this.message = { kind: "success", text: t("settings.saved") };
     } catch (error) {
       if (isApiError(error) && error.code === "settings.conflict") {

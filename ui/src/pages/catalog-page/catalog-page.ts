@@ -12,6 +12,7 @@ import { pageStyles } from "../../styles/shared.styles";
 import { cardGridStyles } from "../home-page/home-page";
 import { catalogPath, hasFilters, parseCatalogQuery, toggleFacet, type CatalogFilters } from "./catalog-query";
 import "../../components/tool-card/tool-card";
+import "../../components/semantic-search/semantic-search";
 
 const SEARCH_DELAY_MS = 300;
 type Facet = "professions" | "categories";
@@ -179,6 +180,7 @@ export class SkCatalogPage extends SkElement {
             <wa-icon slot="start" name="magnifying-glass"></wa-icon>
           </wa-input>
         </form>
+        <sk-semantic-search></sk-semantic-search>
         ${notice("danger", this.error)}
         ${list ? this.renderBrowse(list, filters) : nothing}
         <div class="layout">

@@ -4,6 +4,9 @@ import { isApiError } from "../../api/api-error";
 import { getCatalogTool, markInstructionsSeen, type CatalogTool } from "../../api/catalog.api";
 import type { AnyField, FileField, FormAction, ValueField } from "../../api/contract-types";
 import { getRun, getSessionFiles, isFinished, listRuns, submitAction, submitRun, type Run, type SessionFiles, type SessionFilesMode } from "../../api/runs.api";
+import { submitRunWithDocuments } from "../../api/documents.api";
+import type { SkDocumentPicker } from "../../components/document-picker/document-picker";
+import type { DocumentsChooseEvent } from "../../components/document-picker/documents-choose";
 import type { SkFilePicker } from "../../components/file-picker/file-picker";
 import { notice } from "../../components/notice/notice";
 import { SkElement } from "../../components/sk-element/sk-element";
@@ -22,6 +25,7 @@ import { pageStyles } from "../../styles/shared.styles";
 import { runParam, toolRunPath } from "./tool-page-query";
 import { toolPageStyles } from "./tool-page.styles";
 import "../../components/favorite-button/favorite-button";
+import "../../components/document-picker/document-picker";
 import "../../components/file-picker/file-picker";
 import "../../components/markdown-view/markdown-view";
 import "../../components/next-actions/next-actions";
@@ -65,8 +69,11 @@ export class SkToolPage extends SkElement {
   /** What the next run does with them: "reuse" and "clear" are the teacher's choice, sent with the run. */
   @state() private sessionMode: SessionFilesMode = "none";
   @state() private chosenFiles = 0;
+  /** Stored documents chosen as input files (sent as document_ids alongside the uploads). */
+  @state() private chosenDocuments = 0;
 
   @query("sk-file-picker") private filePicker?: SkFilePicker;
+  @query("sk-document-picker") private documentPicker?: SkDocumentPicker;
   private readonly sessionState = new SessionController(this);
   /** The run id this page already shows or follows (a `?run=` it wrote itself needs no reload). */
   private shownRunId: string | null = null;
@@ -127,7 +134,7 @@ export class SkToolPage extends SkElement {
 
   /** Shown while the form has a file field, session files exist, no new file is chosen and they were not cleared. */
   private get showSessionFiles(): boolean {
-    return this.fileField !== null && this.sessionFiles.length > 0 && this.chosenFiles === 0 && this.sessionMode !== "clear";
+    return this.fileField !== null && this.sessionFiles.length > 0 && this.chosenFiles === 0 && this.chosenDocuments === 0 && this.sessionMode !== "clear";
   }
 
   private renderSessionFiles(busy: boolean) {
@@ -226,6 +233,9 @@ export class SkToolPage extends SkElement {
                     this.chosenFiles = e.files.length;
                   }}
                 ></sk-file-picker>
+                ${acceptsPdf(field)
+                  ? html`<sk-document-picker ?disabled=${busy} @sk-documents-choose=${(e: DocumentsChooseEvent) => (this.chosenDocuments = e.documents.length)}></sk-document-picker>`
+                  : nothing}
                 ${this.renderSessionFiles(busy)}`
               : renderValueField(field, {
                   raw: this.raws[field.name] ?? initialRaw(field),
@@ -289,7 +299,9 @@ export class SkToolPage extends SkElement {
     this.problems = Object.fromEntries(Object.entries(problems).map(([name, p]) => [name, problemText(p)]));
     // Reused session files stand in for the picker's files; the server checks them like uploads.
     const reusing = this.showSessionFiles && this.sessionMode === "reuse";
-    const fileProblems = reusing ? [] : (this.filePicker?.checkForSubmit() ?? []);
+    // Chosen stored documents count as the run's files too (the server checks the limits of both together).
+    const documentIds = this.documentPicker?.value ?? [];
+    const fileProblems = reusing || documentIds.length > 0 ? [] : (this.filePicker?.checkForSubmit() ?? []);
     this.fileError = "";
     if (Object.keys(problems).length || fileProblems.length) {
       this.formMessage = { kind: "danger", text: t("common.check_fields") };
@@ -298,7 +310,8 @@ export class SkToolPage extends SkElement {
     this.formMessage = null;
     this.submitting = true;
     try {
-      const runId = await submitRun(tool.slug, { inputs: values, files: this.filePicker?.value ?? [], session_files_mode: this.sessionMode });
+      const input = { inputs: values, files: this.filePicker?.value ?? [], session_files_mode: this.sessionMode };
+      const runId = documentIds.length > 0 ? await submitRunWithDocuments(tool.slug, input, documentIds) : await submitRun(tool.slug, input);
       this.sessionMode = "none";
       this.follow(runId);
       void this.loadSessionFiles();
@@ -401,6 +414,12 @@ export class SkToolPage extends SkElement {
       this.resultMessage = { kind: "danger", text: errorText(error) };
     }
   }
+}
+
+/** Whether a file field takes PDFs (stored documents are PDFs): no accept list, or one naming PDF. */
+function acceptsPdf(field: FileField): boolean {
+  const accept = (field.accept ?? []).map((a) => a.toLowerCase());
+  return accept.length === 0 || accept.some((a) => a === ".pdf" || a === "application/pdf" || a === "*/*" || a === "application/*");
 }
 
 declare global {

@@ -1,0 +1,45 @@
+// Text per page of a PDF with unpdf (pdf.js in the same thread; no worker or wasm needed for text,
+// stack-notes §4). Pages are read one at a time so a long document can be stopped between pages and
+// capped at [documents] max_pages; unpdf's extractText reads them all at once.
+import { getDocumentProxy } from "unpdf";
+
+export type PdfText = { pages: string[]; totalPages: number };
+
+export class PdfReadError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "PdfReadError";
+  }
+}
+
+/** Same joining as unpdf's extractText: each text item, plus a line break where pdf.js reports one. */
+type TextItemLike = { str?: unknown; hasEOL?: unknown };
+
+export async function extractPdfPages(bytes: Uint8Array, opts: { maxPages: number; signal?: AbortSignal; onPage?: (page: number) => void }): Promise<PdfText> {
+  let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
+  try {
+    // pdf.js takes ownership of (detaches) the buffer it is given: pass a copy
+    pdf = await getDocumentProxy(new Uint8Array(bytes), { stopAtErrors: false, verbosity: 0 });
+  } catch (e) {
+    throw new PdfReadError(e instanceof Error ? e.message : String(e), { cause: e });
+  }
+  const count = Math.min(pdf.numPages, opts.maxPages);
+  const pages: string[] = [];
+  for (let n = 1; n <= count; n++) {
+    opts.signal?.throwIfAborted();
+    let content: { items: unknown[] };
+    try {
+      content = await (await pdf.getPage(n)).getTextContent();
+    } catch (e) {
+      throw new PdfReadError(`page ${n}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+    pages.push(
+      (content.items as TextItemLike[])
+        .filter((i) => typeof i.str === "string")
+        .map((i) => (i.str as string) + (i.hasEOL ? "\n" : ""))
+        .join(""),
+    );
+    opts.onPage?.(n);
+  }
+  return { pages, totalPages: pdf.numPages };
+}
