@@ -1,16 +1,16 @@
 // Text extraction speed: unpdf (what the document pipeline uses, src/documents/pdf-text.ts) next to
 // poppler's pdftotext on the same 100-page PDFs in the same run, against the target ≥ 0.5× pdftotext.
 //
-//   bun scripts/bench/extract.ts [--pages 100] [--rounds 5] [--pdf file.pdf]
+//   bun scripts/bench/extract.ts [--pages 100] [--rounds 9] [--pdf file.pdf]
 //
 // PDFs: one written by src/documents/test-pdf.ts (Helvetica, WinAnsi), and one printed by headless
 // Chromium from generated HTML (embedded subset fonts with ToUnicode maps, like most real documents)
-// when /usr/bin/chromium exists; or the file given with --pdf. Each tool extracts every page `rounds`
-// times; the median counts. pdftotext runs as a process per extraction (that is how it would be used);
+// when /usr/bin/chromium exists; or the file given with --pdf. After a warm-up each tool extracts
+// every page `rounds` times, taking turns; the median counts. pdftotext runs as a process per extraction (that is how it would be used);
 // unpdf runs in this process, as in the server. pdftotext comes from the apt package poppler-utils,
 // installed here when missing (as root).
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { extractPdfPages } from "../../src/documents/pdf-text";
 import { makeTextPdf } from "../../src/documents/test-pdf";
@@ -22,7 +22,7 @@ function option(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1]! : fallback;
 }
 const pageCount = Math.max(1, Number(option("--pages", "100")) || 100);
-const rounds = Math.max(1, Number(option("--rounds", "5")) || 5);
+const rounds = Math.max(1, Number(option("--rounds", "9")) || 9);
 const given = option("--pdf", "");
 
 function ensurePdftotext(): string {
@@ -73,25 +73,29 @@ async function bench(label: string, file: string, bytes: Uint8Array, pdftotext: 
   const check = await extractPdfPages(bytes, { maxPages: 100_000 });
   const coldMs = performance.now() - first;
   const pages = check.pages.length;
-  // wall time, and CPU time (this machine may be shared: CPU time is what the extraction itself costs)
+  // Warm-up of pdftotext too (page cache, dynamic linker), then the two tools take turns in every
+  // round, so a load spike from other processes on a shared machine hits both rather than one.
+  // Wall time and CPU time of each; CPU time is what the extraction itself costs.
+  const runPdftotext = () => {
+    const p = Bun.spawnSync([pdftotext, "-enc", "UTF-8", file, "-"], { stdout: "pipe", stderr: "pipe" });
+    if (p.exitCode !== 0) throw new Error(`pdftotext failed: ${p.stderr.toString()}`);
+    return p;
+  };
+  let popplerText = runPdftotext().stdout.toString();
   const unpdfMs: number[] = [];
   const unpdfCpuMs: number[] = [];
+  const popplerMs: number[] = [];
+  const popplerCpuMs: number[] = [];
   for (let i = 0; i < rounds; i++) {
-    const t = performance.now();
+    let t = performance.now();
     const c = process.cpuUsage();
     await extractPdfPages(bytes, { maxPages: 100_000 });
     const used = process.cpuUsage(c);
     unpdfMs.push(performance.now() - t);
     unpdfCpuMs.push((used.user + used.system) / 1000);
-  }
-  const popplerMs: number[] = [];
-  const popplerCpuMs: number[] = [];
-  let popplerText = "";
-  for (let i = 0; i < rounds; i++) {
-    const t = performance.now();
-    const p = Bun.spawnSync([pdftotext, "-enc", "UTF-8", file, "-"], { stdout: "pipe", stderr: "pipe" });
+    t = performance.now();
+    const p = runPdftotext();
     popplerMs.push(performance.now() - t);
-    if (p.exitCode !== 0) throw new Error(`pdftotext failed: ${p.stderr.toString()}`);
     const cpu = p.resourceUsage?.cpuTime;
     if (cpu) popplerCpuMs.push(Number(cpu.user + cpu.system) / 1000);
     popplerText = p.stdout.toString();
@@ -112,6 +116,8 @@ const pdftotext = ensurePdftotext();
 const dir = mkdtempSync(join(tmpdir(), "skt-bench-extract-"));
 try {
   console.log(`text extraction benchmark: ${rounds} rounds each, median; Bun ${Bun.version}, ${(await Bun.$`pdftotext -v 2>&1`.nothrow().text()).split("\n")[0]}`);
+  // wall-time ratios are only meaningful on an otherwise idle machine: say how busy it was
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${availableParallelism()} cores`);
   const ratios: number[] = [];
   if (given) {
     ratios.push(await bench(given, given, new Uint8Array(await Bun.file(given).arrayBuffer()), pdftotext));

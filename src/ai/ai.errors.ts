@@ -48,8 +48,8 @@ export const AiErrors = defineErrors({
   failed: {
     status: 502,
     code: "ai.failed",
-    sv: "AI-servern svarade med ett fel. Försök igen; kvarstår felet, be administratören titta i Ollamas logg (details.message).",
-    en: "The AI server answered with an error. Try again; if it persists, ask the administrator to check Ollama's log (details.message).",
+    sv: "AI-servern svarade med ett fel. Försök igen; kvarstår felet, be administratören titta i Ollamas logg.",
+    en: "The AI server answered with an error. Try again; if it persists, ask the administrator to check Ollama's log.",
   },
   aborted: {
     status: 499,

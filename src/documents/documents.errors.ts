@@ -37,8 +37,8 @@ export const DocumentErrors = defineErrors({
   tooLarge: {
     status: 413,
     code: "documents.too_large",
-    sv: "Filerna är för stora tillsammans (se details.max_mb). Ladda upp färre eller mindre filer åt gången.",
-    en: "The files are too large together (see details.max_mb). Upload fewer or smaller files at a time.",
+    sv: "Filerna är för stora tillsammans. Ladda upp färre eller mindre filer åt gången.",
+    en: "The files are too large together. Upload fewer or smaller files at a time.",
   },
   tooMany: {
     status: 422,
@@ -55,8 +55,8 @@ export const DocumentErrors = defineErrors({
   notPdf: {
     status: 415,
     code: "documents.not_pdf",
-    sv: "Filen är ingen PDF (details.name), oavsett vad den heter. Spara dokumentet som PDF och ladda upp det igen.",
-    en: "The file is not a PDF (details.name), whatever its name says. Save the document as PDF and upload it again.",
+    sv: "Filen är ingen PDF, oavsett vad den heter. Spara dokumentet som PDF och ladda upp det igen.",
+    en: "The file is not a PDF, whatever its name says. Save the document as PDF and upload it again.",
   },
   nothingToReview: {
     status: 409,

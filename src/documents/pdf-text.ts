@@ -23,23 +23,32 @@ export async function extractPdfPages(bytes: Uint8Array, opts: { maxPages: numbe
   } catch (e) {
     throw new PdfReadError(e instanceof Error ? e.message : String(e), { cause: e });
   }
-  const count = Math.min(pdf.numPages, opts.maxPages);
-  const pages: string[] = [];
-  for (let n = 1; n <= count; n++) {
-    opts.signal?.throwIfAborted();
-    let content: { items: unknown[] };
-    try {
-      content = await (await pdf.getPage(n)).getTextContent();
-    } catch (e) {
-      throw new PdfReadError(`page ${n}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  try {
+    const count = Math.min(pdf.numPages, opts.maxPages);
+    const pages: string[] = [];
+    for (let n = 1; n <= count; n++) {
+      opts.signal?.throwIfAborted();
+      let content: { items: unknown[] };
+      try {
+        const page = await pdf.getPage(n);
+        content = await page.getTextContent();
+        // drops the page's parsed operator lists and fonts now instead of keeping them all until the end
+        page.cleanup();
+      } catch (e) {
+        throw new PdfReadError(`page ${n}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
+      pages.push(
+        (content.items as TextItemLike[])
+          .filter((i) => typeof i.str === "string")
+          .map((i) => (i.str as string) + (i.hasEOL ? "\n" : ""))
+          .join(""),
+      );
+      opts.onPage?.(n);
     }
-    pages.push(
-      (content.items as TextItemLike[])
-        .filter((i) => typeof i.str === "string")
-        .map((i) => (i.str as string) + (i.hasEOL ? "\n" : ""))
-        .join(""),
-    );
-    opts.onPage?.(n);
+    return { pages, totalPages: pdf.numPages };
+  } finally {
+    // getDocumentProxy (unlike unpdf's extractText) leaves the document open: without this every
+    // extracted PDF stays in the long-running server's memory (its bytes, xref, caches, fake worker)
+    await pdf.loadingTask.destroy();
   }
-  return { pages, totalPages: pdf.numPages };
 }

@@ -45,7 +45,7 @@ export class SkCategoryManager extends SkElement {
       border-bottom: var(--wa-border-width-s) solid var(--wa-color-surface-border);
     }
     .name {
-      flex: 1 1 8rem;
+      flex: 1 1 4rem;
       min-width: 0;
       overflow-wrap: anywhere;
       font-weight: var(--wa-font-weight-semibold);

@@ -15,7 +15,7 @@ export const documentsEn = {
   "documents.upload_heading": "Upload documents",
   "documents.upload_choose": "Choose PDF files",
   "documents.upload_or_drop": "or drop them here",
-  "documents.upload_limits": "PDF files only, at most {n} at a time and {mb} MB each.",
+  "documents.upload_limits": "PDF files only: at most {n} at a time, {mb} MB together.",
   "documents.upload_too_many": "Too many files at once: choose at most {n}.",
   "documents.uploading": "Uploading files: {n}…",
   "documents.not_pdf": "{name} is not a PDF, whatever its name says. Save the document as PDF and upload it again.",

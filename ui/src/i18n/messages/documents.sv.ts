@@ -13,7 +13,7 @@ export const documentsSv: Record<keyof typeof documentsEn, string> = {
   "documents.upload_heading": "Ladda upp dokument",
   "documents.upload_choose": "Välj PDF-filer",
   "documents.upload_or_drop": "eller släpp dem här",
-  "documents.upload_limits": "Bara PDF-filer, högst {n} åt gången och {mb} MB var.",
+  "documents.upload_limits": "Bara PDF-filer: högst {n} åt gången, {mb} MB tillsammans.",
   "documents.upload_too_many": "För många filer på en gång: välj högst {n}.",
   "documents.uploading": "Laddar upp filer: {n}…",
   "documents.not_pdf": "{name} är ingen PDF, oavsett vad filen heter. Spara dokumentet som PDF och ladda upp det igen.",
