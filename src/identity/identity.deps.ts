@@ -10,6 +10,7 @@ import { createUsersRepositoryPg, createUsersRepositorySqlite, type UsersReposit
 import { createSessionsRepositoryPg, createSessionsRepositorySqlite, type SessionsRepository } from "./sessions.repository";
 import { createLoginEventsRepositoryPg, createLoginEventsRepositorySqlite, type LoginEventsRepository } from "./login-events.repository";
 import { createEmailTokensRepositoryPg, createEmailTokensRepositorySqlite, type EmailTokensRepository } from "./email-tokens.repository";
+import { createSessionCache, withSessionCacheInvalidation, type SessionCache } from "./session-cache";
 import pkg from "../../package.json";
 
 /** The config sections of single sign-on. */
@@ -33,6 +34,8 @@ export type IdentityDeps = IdentityRepositories & {
   now: () => Date;
   /** Shown by GET /api/v1/meta. */
   version: string;
+  /** Resolved sessions (session-cache.ts); `users` and `sessions` above drop entries on every change. */
+  sessionCache: SessionCache;
 };
 
 export function createIdentityRepositories(store: Store): IdentityRepositories {
@@ -69,8 +72,12 @@ export type CreateIdentityDepsOptions = {
 };
 
 export function createIdentityDeps({ store, config, log, metrics, mailer, now, version }: CreateIdentityDepsOptions): IdentityDeps {
+  const repositories = createIdentityRepositories(store);
+  const sessionCache = createSessionCache();
   return {
-    ...createIdentityRepositories(store),
+    ...repositories,
+    ...withSessionCacheInvalidation(repositories, sessionCache),
+    sessionCache,
     config: { server: config.server, auth: config.auth, storage: config.storage, ai: config.ai, sso: config.sso, oidc_1: config.oidc_1, oidc_2: config.oidc_2, oidc_3: config.oidc_3 },
     mailer: mailer ?? createMailer(config.email, log),
     log,

@@ -8,6 +8,7 @@ import type { IdentityDeps } from "./identity.deps";
 import { randomToken, sha256Hex } from "./identity.crypto";
 import { checkSession, sessionExpiresAt, shouldTouchSession, type SessionPolicy } from "./identity.rules";
 import type { SessionRecord } from "./sessions.repository";
+import { rememberSession, SESSION_CACHE_TTL_MS } from "./session-cache";
 
 export function sessionPolicy(deps: Pick<IdentityDeps, "config">): SessionPolicy {
   return { idleMinutes: deps.config.server.session_idle_minutes, absoluteHours: deps.config.server.session_absolute_hours };
@@ -35,72 +36,9 @@ export async function startSession(deps: IdentityDeps, userId: string, meta: { i
 // A cookie value of ours is 43 characters; anything much longer is not worth hashing.
 const MAX_TOKEN_LENGTH = 128;
 
-/**
- * How long a resolved session is reused without asking the store. Every request with a cookie
- * resolves it, and the two queries were a third of the server's CPU under load. Changes made in THIS
- * process (logout, revocation, password, role, deactivation, profile) drop the entries at once
- * (invalidateOnChanges); changes made by another process (a second server, the CLI) are seen within
- * this time at the latest.
- */
-export const SESSION_CACHE_TTL_MS = 2_000;
-const SESSION_CACHE_MAX_ENTRIES = 10_000;
-
-type CachedSession = { session: SessionRecord; user: AuthContext["user"]; until: number };
-
-/** Resolved sessions by token hash, one cache per sessions repository (per server, per test app). */
-type SessionCache = {
-  byTokenHash: Map<string, CachedSession>;
-  /** Bumped by every invalidation: a lookup that overlapped one does not store its (maybe stale) result. */
-  generation: number;
-};
-
-const sessionCaches = new WeakMap<IdentityDeps["sessions"], SessionCache>();
-
-function sessionCacheFor(deps: IdentityDeps): SessionCache {
-  let cache = sessionCaches.get(deps.sessions);
-  if (!cache) {
-    cache = { byTokenHash: new Map(), generation: 0 };
-    sessionCaches.set(deps.sessions, cache);
-    invalidateOnChanges(deps, cache);
-  }
-  return cache;
-}
-
-function forget(cache: SessionCache, match: (entry: CachedSession) => boolean): void {
-  cache.generation++;
-  for (const [key, entry] of cache.byTokenHash) if (match(entry)) cache.byTokenHash.delete(key);
-}
-
-/**
- * Wraps the repository methods that end sessions or change what a session carries (role, active,
- * locale, password), so every caller — whichever service — drops the cached entries, before and after
- * the write (a lookup running meanwhile cannot put a stale one back: see `generation`).
- */
-function invalidateOnChanges(deps: IdentityDeps, cache: SessionCache): void {
-  const sessions = deps.sessions;
-  const users = deps.users;
-  const { revoke, revokeAllForUser } = sessions;
-  const { updateAccount, setPassword, updateProfile } = users;
-  const bySession = (id: string) => forget(cache, (e) => e.session.id === id);
-  const byUser = (id: string) => forget(cache, (e) => e.user.id === id);
-  const around = async <T>(drop: () => void, write: () => Promise<T>): Promise<T> => {
-    drop();
-    try {
-      return await write();
-    } finally {
-      drop();
-    }
-  };
-  sessions.revoke = (id, now) => around(() => bySession(id), () => revoke.call(sessions, id, now));
-  sessions.revokeAllForUser = (userId, now, except) => around(() => byUser(userId), () => revokeAllForUser.call(sessions, userId, now, except));
-  users.updateAccount = (id, patch, now) => around(() => byUser(id), () => updateAccount.call(users, id, patch, now));
-  users.setPassword = (id, hash, now) => around(() => byUser(id), () => setPassword.call(users, id, hash, now));
-  users.updateProfile = (id, patch, now) => around(() => byUser(id), () => updateProfile.call(users, id, patch, now));
-}
-
 /** The session lookup httpContext calls for every request carrying a session cookie. */
 export function resolveSession(deps: IdentityDeps): HttpContextDeps["resolveSession"] {
-  const cache = sessionCacheFor(deps);
+  const cache = deps.sessionCache;
   return async function resolveSessionCookie(token): Promise<AuthContext | null> {
     if (token.length > MAX_TOKEN_LENGTH) return null;
     const tokenHash = sha256Hex(token);
@@ -119,10 +57,7 @@ export function resolveSession(deps: IdentityDeps): HttpContextDeps["resolveSess
       // Deactivation revokes sessions; checking `active` as well closes any gap between the two.
       if (!user || !user.active) return null;
       entry = { session, user: { id: user.id, email: user.email, role: user.role, locale: user.locale }, until: performance.now() + SESSION_CACHE_TTL_MS };
-      if (generation === cache.generation) {
-        if (cache.byTokenHash.size >= SESSION_CACHE_MAX_ENTRIES) cache.byTokenHash.clear();
-        cache.byTokenHash.set(tokenHash, entry);
-      }
+      rememberSession(cache, tokenHash, entry, generation);
     }
     // expiry is checked on every request, cached or not (the clock moves; tests move it too)
     if (checkSession(entry.session, policy, now) !== "valid") {
