@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { testStoreKinds } from "../store/test-db";
 import type { Browser } from "../identity/test-app";
+import { listCatalog } from "./catalog.service";
 import { createCatalogTestApp, del, put, type CatalogTestApp } from "./catalog.test-app";
 
 type Item = { slug: string; title: string; summary: string; professions: string[]; categories: string[]; is_favorite: boolean };
@@ -159,8 +160,16 @@ for (const kind of testStoreKinds()) {
       expect((await put(b, "/api/v1/catalog/tools/schema/favorite")).status).toBe(200);
       expect((await put(b, "/api/v1/catalog/tools/betyg-csv/favorite")).status).toBe(200);
       expect((await b.get("/api/v1/catalog/tools/schema")).body.is_favorite).toBe(true);
-      const list = (await b.get("/api/v1/catalog/tools")).body.items as Item[];
+      const listed = await b.get("/api/v1/catalog/tools");
+      const list = listed.body.items as Item[];
       expect(list.filter((i) => i.is_favorite).map((i) => i.slug)).toEqual(["betyg-csv", "schema"]);
+      // the route sends pre-encoded bytes (listCatalogBody): the same answer as listCatalog's object,
+      // with the context's headers (request id) on it
+      expect(listed.body).toEqual(await listCatalog(t.deps, { viewer: { id: t.users.contributor }, professions: [], categories: [] }));
+      expect(listed.headers.get("content-type")).toBe("application/json");
+      expect(listed.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+      const searched = await b.get("/api/v1/catalog/tools?q=planera&categories=lektionsplanering");
+      expect(searched.body).toEqual(await listCatalog(t.deps, { viewer: { id: t.users.contributor }, q: "planera", professions: [], categories: ["lektionsplanering"] }));
       // another user's view is unaffected
       expect(((await teacher.get("/api/v1/catalog/tools")).body.items as Item[]).some((i) => i.is_favorite)).toBe(false);
       expect(slugs((await b.get("/api/v1/catalog/home")).body, "favorites")).toEqual(["betyg-csv", "schema"]);

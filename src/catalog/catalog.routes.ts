@@ -2,27 +2,24 @@
 // Every route is for any signed-in user; unpublished tools answer 404 like missing ones.
 import { Elysia } from "elysia";
 import type { HttpContextPlugin } from "../http/http-context";
+import { prebuiltJsonResponse } from "../http/prebuilt-response";
 import { requireAuth } from "../identity/sessions.service";
 import type { CatalogDeps } from "./catalog.deps";
 import { parseFacet } from "./catalog.rules";
-import { getCatalogTool, getHome, listCatalogJson, markInstructionsSeen, setFavorite } from "./catalog.service";
+import { getCatalogTool, getHome, listCatalogBody, markInstructionsSeen, setFavorite } from "./catalog.service";
 import { CatalogListResponse, CatalogQuery, CatalogToolResponse, FavoriteResponse, HomeResponse, SeenBody, SeenResponse, SlugParams } from "./catalog.schemas";
 
 const tags = ["catalog"];
-
-function jsonResponse(body: string): Response {
-  return new Response(body, { headers: { "content-type": "application/json" } });
-}
 
 export function catalogRoutes(ctx: HttpContextPlugin, deps: CatalogDeps) {
   return new Elysia({ name: "catalog-routes", prefix: "/api/v1/catalog" })
     .use(ctx)
     .get(
       "/tools",
-      // sent as serialized JSON: the same body as listCatalog's object, without building,
-      // validating and stringifying up to 500 items per request (listCatalogJson)
+      // sent as encoded JSON: the same body as listCatalog's object, without building, validating,
+      // stringifying and encoding up to 500 items per request (listCatalogBody)
       async (c) =>
-        jsonResponse(await listCatalogJson(deps, {
+        prebuiltJsonResponse(c.set, await listCatalogBody(deps, {
           viewer: requireAuth(c.auth).user,
           q: c.query.q,
           professions: parseFacet(c.query.professions),

@@ -100,54 +100,75 @@ export async function listCatalog(deps: Deps, input: ListCatalogInput): Promise<
 }
 
 /**
- * listCatalog's answer, already serialized (the same JSON text): the route sends it as it is. Each
- * tool's JSON is made once per snapshot, so a list of 500 tools is a join, not 500 objects to build,
- * validate and stringify per request.
+ * listCatalog's answer as the UTF-8 bytes of its JSON: the route sends them as they are. Each tool's
+ * item is encoded once per snapshot (twice: as a favorite and not), so a list of 500 tools is one
+ * copy of ready bytes per request instead of building, validating, stringifying and encoding 500
+ * objects; a teacher's own favorites only pick which of the two encodings is copied.
  */
-export async function listCatalogJson(deps: Deps, input: ListCatalogInput): Promise<string> {
+export async function listCatalogBody(deps: Deps, input: ListCatalogInput): Promise<ArrayBuffer> {
   const p = await selectCatalogPage(deps, input);
-  const json = serializedSnapshot(p.snapshot);
-  const items = p.page.map((t) => json.itemOpen.get(t.id) + (p.favorites.has(t.id) ? "true}" : "false}")).join(",");
-  // the unfiltered catalog's facets (the snapshot's own count maps) are serialized once too
-  const all = p.snapshot.allCounts;
-  const professions = p.professionCounts === all.professions ? json.allProfessions : JSON.stringify(facetJson(p.snapshot.professions, p.professionCounts));
-  const categories = p.categoryCounts === all.categories ? json.allCategories : JSON.stringify(facetJson(p.snapshot.categories, p.categoryCounts));
-  return `{"items":[${items}],"total":${p.total},"professions":${professions},"categories":${categories}}`;
+  const enc = encodedSnapshot(p.snapshot);
+  const parts: Uint8Array[] = [ITEMS_OPEN];
+  p.page.forEach((t, i) => {
+    if (i > 0) parts.push(COMMA);
+    parts.push(enc.items.get(t.id)![p.favorites.has(t.id) ? 1 : 0]);
+  });
+  const professions = encodedFacet(p.snapshot.professions, p.professionCounts);
+  const categories = encodedFacet(p.snapshot.categories, p.categoryCounts);
+  parts.push(utf8(`],"total":${p.total},"professions":`), professions, CATEGORIES_KEY, categories, CLOSE);
+  return Bun.concatArrayBuffers(parts);
 }
 
-type SerializedSnapshot = { itemOpen: ReadonlyMap<string, string>; allProfessions: string; allCategories: string };
-const serialized = new WeakMap<CatalogSnapshot, SerializedSnapshot>();
+const textEncoder = new TextEncoder();
+const utf8 = (text: string) => textEncoder.encode(text);
+const ITEMS_OPEN = utf8('{"items":[');
+const COMMA = utf8(",");
+const CATEGORIES_KEY = utf8(',"categories":');
+const CLOSE = utf8("}");
 
-/** Per snapshot: each tool's item JSON up to the value of is_favorite (`{"slug":…,"is_favorite":`), and the unfiltered facets. */
-function serializedSnapshot(snapshot: CatalogSnapshot): SerializedSnapshot {
-  let json = serialized.get(snapshot);
-  if (!json) {
-    const itemOpen = new Map(snapshot.tools.map((t) => [t.id, JSON.stringify(item(t, false)).slice(0, -"false}".length)]));
-    json = {
-      itemOpen,
-      allProfessions: JSON.stringify(facetJson(snapshot.professions, snapshot.allCounts.professions)),
-      allCategories: JSON.stringify(facetJson(snapshot.categories, snapshot.allCounts.categories)),
-    };
-    serialized.set(snapshot, json);
+/** Per snapshot: each tool's item JSON as [not favorite, favorite] bytes. */
+type EncodedSnapshot = { items: ReadonlyMap<string, readonly [Uint8Array, Uint8Array]> };
+const encoded = new WeakMap<CatalogSnapshot, EncodedSnapshot>();
+
+function encodedSnapshot(snapshot: CatalogSnapshot): EncodedSnapshot {
+  let enc = encoded.get(snapshot);
+  if (!enc) {
+    enc = { items: new Map(snapshot.tools.map((t) => [t.id, [utf8(JSON.stringify(item(t, false))), utf8(JSON.stringify(item(t, true)))] as const])) };
+    encoded.set(snapshot, enc);
   }
-  return json;
+  return enc;
 }
 
-// Search hits per snapshot and query: the hits of a query change only with the catalog, and a new
-// catalog revision is a new snapshot. Bounded: a flood of distinct queries only empties it.
-const SEARCH_CACHE_MAX_QUERIES = 500;
-const searchCaches = new WeakMap<CatalogSnapshot, Map<string, ReadonlyMap<string, number>>>();
+// A facet's JSON per count map: the maps kept with a snapshot or a cached search (the common
+// answers) are encoded once; a map counted for one request is encoded once and dropped with it.
+const encodedFacets = new WeakMap<ReadonlyMap<string, number>, Uint8Array>();
 
-async function searchHits(deps: Deps, snapshot: CatalogSnapshot, terms: SearchTerm[]): Promise<ReadonlyMap<string, number>> {
+function encodedFacet(tax: Taxonomy, counts: ReadonlyMap<string, number>): Uint8Array {
+  let bytes = encodedFacets.get(counts);
+  if (!bytes) encodedFacets.set(counts, (bytes = utf8(JSON.stringify(facetJson(tax, counts)))));
+  return bytes;
+}
+
+// A search's result per snapshot and query: the hits of a query change only with the catalog, and a
+// new catalog revision is a new snapshot. Kept in display order with the facet counts of all hits,
+// so a repeated search is a filter over ready tools, not a sort. Bounded: a flood of distinct
+// queries only empties it.
+const SEARCH_CACHE_MAX_QUERIES = 500;
+type SearchResult = { ranked: readonly SnapshotTool[]; counts: Record<"professions" | "categories", ReadonlyMap<string, number>> };
+const searchCaches = new WeakMap<CatalogSnapshot, Map<string, SearchResult>>();
+
+async function searchResult(deps: Deps, snapshot: CatalogSnapshot, terms: SearchTerm[]): Promise<SearchResult> {
   let cache = searchCaches.get(snapshot);
   if (!cache) searchCaches.set(snapshot, (cache = new Map()));
   const key = terms.map((t) => `${t.word}/${t.stem ?? ""}`).join(" ");
   const cached = cache.get(key);
   if (cached) return cached;
-  const hits = await deps.catalog.search(terms);
+  const rank = await deps.catalog.search(terms);
+  const ranked = snapshot.tools.filter((t) => rank.has(t.id)).sort(compareByRelevance(rank));
+  const result: SearchResult = { ranked, counts: { professions: countFacet(ranked, "professions", null), categories: countFacet(ranked, "categories", null) } };
   if (cache.size >= SEARCH_CACHE_MAX_QUERIES) cache.clear();
-  cache.set(key, hits);
-  return hits;
+  cache.set(key, result);
+  return result;
 }
 
 type CatalogPage = {
@@ -166,20 +187,20 @@ async function selectCatalogPage(deps: Deps, input: ListCatalogInput): Promise<C
     deps.catalog.listFavoriteToolIds(input.viewer.id),
     hiddenTools(deps, input.viewer),
   ]);
-  const rank = terms.length ? await searchHits(deps, snapshot, terms) : null;
+  const search = terms.length ? await searchResult(deps, snapshot, terms) : null;
   const wantProfessions = selection(input.professions, snapshot.professions);
   const wantCategories = selection(input.categories, snapshot.categories);
 
-  const visible = hidden ? snapshot.tools.filter((t) => !hidden.has(t.id)) : snapshot.tools;
-  const found = rank ? visible.filter((t) => rank.has(t.id)) : visible;
-  const shown = found.filter((t) => linkedToAny(t.professionIds, wantProfessions) && linkedToAny(t.categoryIds, wantCategories));
-  // without a search the snapshot is already in title order
-  if (rank) shown.sort(compareByRelevance(rank));
+  // both in display order: the snapshot by title, a search's hits by relevance
+  const all = search ? search.ranked : snapshot.tools;
+  const found = hidden ? all.filter((t) => !hidden.has(t.id)) : all;
+  const shown =
+    wantProfessions || wantCategories ? found.filter((t) => linkedToAny(t.professionIds, wantProfessions) && linkedToAny(t.categoryIds, wantCategories)) : found;
 
-  // Counted over every search hit with the other facet's filter (countFacet); the unfiltered
-  // catalog's counts are kept in the snapshot.
+  // Counted over every search hit with the other facet's filter (countFacet); the counts without
+  // hidden tools and without the other facet's filter are kept with the snapshot or the search.
   const counts = (facet: "professions" | "categories", otherWanted: ReadonlySet<string> | null) =>
-    !rank && !hidden && otherWanted === null ? snapshot.allCounts[facet] : countFacet(found, facet, otherWanted);
+    !hidden && otherWanted === null ? (search ? search.counts : snapshot.allCounts)[facet] : countFacet(found, facet, otherWanted);
   const offset = input.offset ?? 0;
   return {
     snapshot,

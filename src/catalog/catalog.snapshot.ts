@@ -117,6 +117,10 @@ export async function loadSnapshot(deps: Deps): Promise<CatalogSnapshot> {
   try {
     const built = await snapshot;
     cache.current = built;
+    // The catalog changed (or this process just started): compact the search index once per
+    // revision, after this request. Only speed is at stake, so a failure (say, the database busy
+    // with a long write) is left for the next change.
+    setTimeout(() => void deps.catalog.compactSearchIndex().catch(() => {}), 0);
     return built;
   } finally {
     if (cache.building === building) cache.building = null;

@@ -118,8 +118,11 @@ export function createUsersRepositorySqlite(db: SqliteDb): UsersRepository {
   const { users, profiles } = lite;
   const cols = { ...getTableColumns(users), firstName: profiles.firstName, lastName: profiles.lastName, locale: profiles.locale };
   const select = () => db.select(cols).from(users).leftJoin(profiles, eq(profiles.userId, users.id));
+  // Prepared once: /auth/me and every session's user check read a user by id, and building the
+  // drizzle query and preparing its statement each time cost several times the lookup itself.
+  const byId = select().where(eq(users.id, sql.placeholder("id"))).prepare();
   const getById = async (id: string) => {
-    const row = select().where(eq(users.id, id)).get();
+    const row = byId.get({ id });
     return row ? toRecord(row) : null;
   };
   return {
