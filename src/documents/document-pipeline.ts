@@ -19,7 +19,8 @@ import {
   type Classification,
   type ClassificationSetup,
 } from "./documents.rules";
-import { extractPdfPages, PdfReadError } from "./pdf-text";
+import { PdfReadError } from "./pdf-text";
+import { sharedPdfTextPool } from "./pdf-text-pool";
 
 export type PipelineDeps = {
   documents: DocumentsRepository;
@@ -62,7 +63,7 @@ export async function processDocument(deps: PipelineDeps, documentId: string, si
   if (!blob) return fail(DocumentFailures.defs.fileMissing.code, doc.storageKey);
   let pages: string[];
   try {
-    pages = (await extractPdfPages(new Uint8Array(await blob.arrayBuffer()), { maxPages: deps.config.documents.max_pages, signal })).pages;
+    pages = (await sharedPdfTextPool().extract(new Uint8Array(await blob.arrayBuffer()), { maxPages: deps.config.documents.max_pages, signal })).pages;
   } catch (e) {
     if (signal.aborted) throw e;
     return fail(DocumentFailures.defs.extractFailed.code, e instanceof PdfReadError ? e.message : String(e));

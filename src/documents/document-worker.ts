@@ -13,6 +13,7 @@
 //
 //   const docs = startDocumentWorkers({ store, config, log, blobStore });   // serve / worker
 //   createDocumentsDeps({ …, notifyQueued: docs.wake }); on SIGTERM: await docs.stop();
+import { closeSharedPdfTextPool } from "./pdf-text-pool";
 import { aiClientFor } from "../ai/ai-client";
 import type { Config } from "../config/config.keys";
 import { createOwnerId, isOwnerGone, registerLiveOwner, unregisterLiveOwner } from "../execution/lease-owner";
@@ -219,6 +220,8 @@ export function startDocumentWorkersWith(deps: PipelineDeps & { queue: QueueRepo
         for (const r of running.values()) r.abort.abort(new Error("shutting down"));
         await all;
       } else unregisterLiveOwner(owner);
+      // the PDF text threads end with the pipelines that used them
+      closeSharedPdfTextPool();
       log.info("document workers stopped", { owner });
     },
   };

@@ -13,7 +13,21 @@ export class PdfReadError extends Error {
 }
 
 /** Same joining as unpdf's extractText: each text item, plus a line break where pdf.js reports one. */
-type TextItemLike = { str?: unknown; hasEOL?: unknown };
+/**
+ * Pages between two releases of pdf.js's parsed pages and fonts: memory stays bounded on a long
+ * document, while the pages in between reuse the fonts they share (releasing after every page made
+ * the next one parse its fonts again: ≈15% slower in one thread, ≈30% on the pool's threads).
+ */
+export const CLEANUP_EVERY_PAGES = 50;
+
+export type TextItemLike = { str?: unknown; hasEOL?: unknown };
+
+export function pageText(items: readonly TextItemLike[]): string {
+  return items
+    .filter((i) => typeof i.str === "string")
+    .map((i) => (i.str as string) + (i.hasEOL ? "\n" : ""))
+    .join("");
+}
 
 export async function extractPdfPages(bytes: Uint8Array, opts: { maxPages: number; signal?: AbortSignal; onPage?: (page: number) => void }): Promise<PdfText> {
   let pdf: Awaited<ReturnType<typeof getDocumentProxy>>;
@@ -32,17 +46,11 @@ export async function extractPdfPages(bytes: Uint8Array, opts: { maxPages: numbe
       try {
         const page = await pdf.getPage(n);
         content = await page.getTextContent();
-        // drops the page's parsed operator lists and fonts now instead of keeping them all until the end
-        page.cleanup();
+        if (n % CLEANUP_EVERY_PAGES === 0) await pdf.cleanup();
       } catch (e) {
         throw new PdfReadError(`page ${n}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
       }
-      pages.push(
-        (content.items as TextItemLike[])
-          .filter((i) => typeof i.str === "string")
-          .map((i) => (i.str as string) + (i.hasEOL ? "\n" : ""))
-          .join(""),
-      );
+      pages.push(pageText(content.items as TextItemLike[]));
       opts.onPage?.(n);
     }
     return { pages, totalPages: pdf.numPages };
