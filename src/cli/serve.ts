@@ -6,6 +6,7 @@ import { printHelp, wantsHelp } from "./help";
 import { openCliContext } from "./context";
 import { parseListen } from "./listen-address";
 import { createApp } from "../http/app";
+import { serveApp } from "../http/serve-app";
 import { createMetrics } from "../ops/metrics";
 import { createIdentityDeps } from "../identity/identity.deps";
 import { createExecutionDeps } from "../execution/execution.deps";
@@ -74,8 +75,7 @@ export const serveCommand: Command = {
     const { hostname, port } = parseListen(config.server.listen);
     // the request body cap protects memory: the larger of the run and document upload limits (each route
     // checks its own limit and says which); anything above it is refused with 413
-    // reusePort off: a second server on the same port must fail loudly, not silently share requests
-    app.listen({ hostname, port, reusePort: false, maxRequestBodySize: (Math.max(config.storage.max_upload_mb, config.documents.max_upload_mb) + 1) * MIB });
+    serveApp(app, { hostname, port, maxRequestBodySize: (Math.max(config.storage.max_upload_mb, config.documents.max_upload_mb) + 1) * MIB });
     const actualPort = app.server?.port ?? port;
     log.info("listening", {
       url: `http://${hostname.includes(":") ? `[${hostname}]` : hostname}:${actualPort}`,
